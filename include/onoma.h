@@ -1,0 +1,256 @@
+/*
+ * onoma: multilingual name normalization and transliteration.
+ *
+ * The one public header. Everything public is prefixed onoma_ / ONOMA_.
+ * Handles are opaque; functions that can fail return a negative ONOMA_E*
+ * code (0 or a size on success) and fill a caller-owned onoma_error with
+ * the details. The library never prints and never exits.
+ */
+#ifndef ONOMA_H
+#define ONOMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define ONOMA_EXTERN __declspec(dllexport)
+#elif defined(__GNUC__)
+#define ONOMA_EXTERN __attribute__((visibility("default")))
+#else
+#define ONOMA_EXTERN
+#endif
+
+/* ---------------------------------------------------------------- versions */
+
+/* Version of the library, e.g. "0.1.0". */
+ONOMA_EXTERN const char *onoma_version(void);
+/* Version of the API (bumped on incompatible changes of this header). */
+#define ONOMA_API_VERSION 1
+ONOMA_EXTERN int onoma_api_version(void);
+/* Version of the compiled table format this library reads and writes. */
+ONOMA_EXTERN int onoma_table_format_version(void);
+/* Unicode version of the character data in use (from ICU), e.g. "15.0". */
+ONOMA_EXTERN const char *onoma_unicode_version(void);
+/* Version of ICU the library runs with, e.g. "72.1". */
+ONOMA_EXTERN const char *onoma_icu_version(void);
+
+/* ------------------------------------------------------------------ errors */
+
+/* X(NAME, message): one list, kept once. Codes are negative: ONOMA_E##NAME. */
+#define ONOMA_ERRNO_MAP(X)                                                   \
+    X(NOMEM, "out of memory")                                                \
+    X(INVAL, "invalid argument")                                             \
+    X(FLAGS, "unknown option flag")                                          \
+    X(IO, "input/output error")                                              \
+    X(NOENT, "no such file or directory")                                    \
+    X(UTF8, "invalid UTF-8")                                                 \
+    X(NUL, "NUL byte in text")                                               \
+    X(TABLE, "malformed table")                                              \
+    X(DUPLICATE, "duplicate entry")                                          \
+    X(CONFLICT, "variant claimed by two entries")                            \
+    X(FORMAT, "not a compiled onoma table")                                  \
+    X(VERSION, "compiled table of another format or Unicode version")        \
+    X(STYLE, "unknown style")                                                \
+    X(SCHEME, "unknown transliteration scheme")                              \
+    X(ENCODING, "unknown or unsupported encoding")                           \
+    X(ICU, "error in ICU")                                                   \
+    X(RANGE, "value out of range")                                           \
+    X(ABORTED, "stopped by callback")
+
+enum {
+    ONOMA_OK = 0,
+#define ONOMA__ERRNO_ENUM(name, msg) ONOMA__ERRNO_##name,
+    ONOMA__ERRNO_FIRST_ = 0,
+    ONOMA_ERRNO_MAP(ONOMA__ERRNO_ENUM)
+#undef ONOMA__ERRNO_ENUM
+    ONOMA__ERRNO_END_
+};
+#define ONOMA__ERRNO_CODE(name) (-(int)ONOMA__ERRNO_##name)
+enum {
+#define ONOMA__ERRNO_DEF(name, msg) ONOMA_E##name = ONOMA__ERRNO_CODE(name),
+    ONOMA_ERRNO_MAP(ONOMA__ERRNO_DEF)
+#undef ONOMA__ERRNO_DEF
+    ONOMA__ERRNO_LAST_ = 0
+};
+
+/* The message of an error code ("unknown error" for codes not in the list). */
+ONOMA_EXTERN const char *onoma_strerror(int code);
+/* The symbolic name of an error code, e.g. "ONOMA_EUTF8". */
+ONOMA_EXTERN const char *onoma_err_name(int code);
+
+/* Details of a failure. file is empty, line/column/offset are 0 when not
+ * known. line and column are 1-based; column counts characters; offset is a
+ * 0-based byte offset in the file or input. */
+typedef struct onoma_error {
+    int code;
+    char file[512];
+    uint64_t line;
+    uint64_t column;
+    uint64_t offset;
+    char message[512];
+} onoma_error;
+
+/* Memory the library allocates for the caller is freed with this. */
+ONOMA_EXTERN void onoma_free(void *p);
+
+/* ------------------------------------------------------------------ tables */
+
+typedef struct onoma_tables onoma_tables;
+
+/* Flags for onoma_tables_open. */
+#define ONOMA_TABLES_DEFAULTS (1u << 0) /* load the bundled tables first */
+#define ONOMA_TABLES_EXACT (1u << 1)    /* text tables: build only the exact index */
+#define ONOMA_TABLES_ALL_FLAGS (ONOMA_TABLES_DEFAULTS | ONOMA_TABLES_EXACT)
+
+/* Open a set of tables: the bundled ones (with ONOMA_TABLES_DEFAULTS), then
+ * each path in order, text (.tsv) or compiled. Later tables take precedence
+ * where they claim the same spelling. The result is immutable and may be
+ * shared by any number of threads. */
+ONOMA_EXTERN int onoma_tables_open(const char *const *paths, size_t npaths, unsigned flags,
+                                   onoma_tables **out, onoma_error *err);
+ONOMA_EXTERN void onoma_tables_close(onoma_tables **t);
+
+/* Where the bundled compiled table is looked for: writes the path into buf
+ * and returns its length (snprintf style), or ONOMA_ENOENT when none exists. */
+ONOMA_EXTERN int onoma_default_tables_path(char *buf, size_t cap);
+
+/* Compile text tables into one binary table at out_path (written atomically:
+ * a temporary file in the same folder, renamed). With out_path NULL, only
+ * validate. diag (may be NULL) receives every problem found, like a
+ * compiler's error list; err holds the first. */
+typedef void (*onoma_diag_fn)(void *ctx, const onoma_error *e);
+ONOMA_EXTERN int onoma_compile(const char *const *paths, size_t npaths, const char *out_path,
+                               onoma_diag_fn diag, void *ctx, onoma_error *err);
+
+/* Describing loaded tables (for `onoma tables`). */
+typedef struct onoma_table_info {
+    const char *path;    /* file the layer was loaded from */
+    const char *name;    /* metadata name */
+    const char *version; /* metadata version, "" if none */
+    const char *license; /* metadata licence(s), "; " separated */
+    const char *source;  /* metadata source(s), "; " separated */
+    const char *kind;    /* "names", "pairs" or "style" */
+    size_t entries;      /* records */
+    size_t variants;     /* spellings (canonical and style forms included) */
+    int compiled;        /* 1 if opened from a compiled file */
+} onoma_table_info;
+/* Number of source tables (a compiled bundle counts each of its sources). */
+ONOMA_EXTERN size_t onoma_tables_count(const onoma_tables *t);
+ONOMA_EXTERN int onoma_tables_info(const onoma_tables *t, size_t i, onoma_table_info *info);
+/* Styles: index 0 is "default". Coverage = records with a form of their own in that style. */
+ONOMA_EXTERN size_t onoma_styles_count(const onoma_tables *t);
+ONOMA_EXTERN const char *onoma_style_name(const onoma_tables *t, size_t i);
+ONOMA_EXTERN size_t onoma_style_coverage(const onoma_tables *t, size_t i);
+
+/* --------------------------------------------------------------- lookup */
+
+typedef struct onoma_entity {
+    const char *id;        /* e.g. "Q1392218" or "Q1392218/surname" */
+    const char *type;      /* person, place, org, name, other */
+    const char *canonical; /* form in the requested style */
+    const char *display;   /* canonical form of the parent entity (full name) */
+    const char *table;     /* name of the table that holds it */
+    int match;             /* ONOMA_MATCH_EXACT or ONOMA_MATCH_FOLDED */
+    int guarded;           /* the spelling is a common word, guarded in text */
+} onoma_entity;
+#define ONOMA_MATCH_EXACT 1
+#define ONOMA_MATCH_FOLDED 2
+
+/* Look a whole name up. Calls fn once per matching entity; returns the
+ * number of entities found (0 = none) or a negative error. Pointers in the
+ * onoma_entity are valid during the call only. */
+typedef int (*onoma_entity_fn)(void *ctx, const onoma_entity *e);
+ONOMA_EXTERN int onoma_lookup(const onoma_tables *t, const char *style, const char *name,
+                              size_t len, onoma_entity_fn fn, void *ctx, onoma_error *err);
+
+/* ------------------------------------------------------------- normalize */
+
+/* Flags for onoma_options.flags. */
+#define ONOMA_EXACT (1u << 0)           /* byte-exact keys: no folding, no case mapping */
+#define ONOMA_INVALID_KEEP (1u << 1)    /* pass invalid UTF-8 / NUL through */
+#define ONOMA_INVALID_REPLACE (1u << 2) /* replace invalid UTF-8 / NUL with U+FFFD */
+#define ONOMA_NO_GUARD (1u << 3)        /* rewrite guarded (common-word) spellings everywhere */
+#define ONOMA_ALL_FLAGS (ONOMA_EXACT | ONOMA_INVALID_KEEP | ONOMA_INVALID_REPLACE | ONOMA_NO_GUARD)
+
+typedef struct onoma_options {
+    unsigned flags;    /* ONOMA_EXACT | ONOMA_INVALID_* ... */
+    const char *style; /* NULL or "default" for the default style */
+    unsigned jobs;     /* threads for onoma_normalize_fd; 0 or 1 = one */
+} onoma_options;
+
+/* What normalize reports. */
+#define ONOMA_EVENT_REWRITE 1   /* a spelling was rewritten */
+#define ONOMA_EVENT_AMBIGUOUS 2 /* a spelling leads to several entities; left alone */
+
+typedef struct onoma_candidate {
+    const char *id;
+    const char *canonical;
+    const char *display;
+} onoma_candidate;
+
+typedef struct onoma_event {
+    int kind;
+    uint64_t offset;    /* byte offset of the span in the whole input */
+    uint64_t length;    /* bytes of the span */
+    uint64_t line;      /* 1-based */
+    uint64_t column;    /* 1-based, in characters */
+    const char *from;   /* the span as written (not NUL-terminated) */
+    size_t from_len;
+    const char *to;     /* the replacement (REWRITE only; not NUL-terminated) */
+    size_t to_len;
+    const char *id;        /* entity id (REWRITE) */
+    const char *canonical; /* canonical form of the matched name, in the style */
+    const char *display;   /* canonical form of the entity (parent's full name) */
+    const char *type;
+    size_t ncandidates;    /* AMBIGUOUS: the entities it could be */
+    const onoma_candidate *candidates;
+} onoma_event;
+
+/* Sink for output bytes; return 0 to go on, non-zero to stop (the library
+ * then returns ONOMA_EABORTED, or the sink's value if it is negative). */
+typedef int (*onoma_write_fn)(void *ctx, const char *data, size_t len);
+/* Receiver of events; same return convention. Pointers are valid during the
+ * call only. */
+typedef int (*onoma_event_fn)(void *ctx, const onoma_event *ev);
+
+typedef struct onoma_normalizer onoma_normalizer;
+
+/* A normalizer holds per-thread state (scratch buffers); create one per
+ * thread. The tables must outlive it. */
+ONOMA_EXTERN int onoma_normalizer_new(const onoma_tables *t, const onoma_options *opt,
+                                      onoma_normalizer **out, onoma_error *err);
+ONOMA_EXTERN void onoma_normalizer_free(onoma_normalizer **nz);
+/* Receive events (rewrites, ambiguities) for the following calls. */
+ONOMA_EXTERN void onoma_normalizer_on_event(onoma_normalizer *nz, onoma_event_fn fn, void *ctx);
+/* Set the name used in error messages (e.g. the input file name). */
+ONOMA_EXTERN void onoma_normalizer_set_name(onoma_normalizer *nz, const char *name);
+
+/* Streaming: feed any number of byte chunks (split anywhere, even inside a
+ * character), then finish. Output goes to the sink as soon as it is known;
+ * memory stays bounded whatever the line length. After finish the
+ * normalizer is ready for a new input. */
+ONOMA_EXTERN int onoma_normalizer_feed(onoma_normalizer *nz, const char *data, size_t len,
+                                       onoma_write_fn sink, void *ctx, onoma_error *err);
+ONOMA_EXTERN int onoma_normalizer_finish(onoma_normalizer *nz, onoma_write_fn sink, void *ctx,
+                                         onoma_error *err);
+/* A whole buffer: feed + finish. */
+ONOMA_EXTERN int onoma_normalize_buffer(onoma_normalizer *nz, const char *in, size_t len,
+                                        onoma_write_fn sink, void *ctx, onoma_error *err);
+/* A whole file descriptor, read to its end; with opt->jobs > 1, split by
+ * lines across threads sharing the tables, output in order. */
+ONOMA_EXTERN int onoma_normalize_fd(onoma_normalizer *nz, int fd, onoma_write_fn sink, void *ctx,
+                                    onoma_error *err);
+
+/* Convenience: normalize a buffer into a new NUL-terminated string (free it
+ * with onoma_free). */
+ONOMA_EXTERN int onoma_normalize(const onoma_tables *t, const onoma_options *opt, const char *in,
+                                 size_t len, char **out, size_t *out_len, onoma_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ONOMA_H */

@@ -1,0 +1,72 @@
+/* Shared pieces of the onoma command line. */
+#ifndef ONOMA_CLI_CLI_H
+#define ONOMA_CLI_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "onoma.h"
+#include "common/buf.h"
+#include "io/atomic.h"
+
+#define EXIT_FINDINGS 1 /* findings or a data error */
+#define EXIT_USAGE 2
+
+extern const char *cli_prog; /* "onoma" */
+
+/* "onoma: error: ..." on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An onoma_error as "onoma: error: FILE:LINE:COL: message". */
+void cli_report(const onoma_error *e);
+/* Usage error: message, a pointer to --help, returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* For getopt's '?' and ':' returns. */
+int cli_bad_option(const char *cmd, int opt, char **argv);
+
+/* --table / --no-default-tables / ONOMA_TABLES. */
+typedef struct cli_tables {
+    const char **paths;
+    size_t n, cap;
+    int no_defaults;
+} cli_tables;
+int cli_tables_add(cli_tables *t, const char *path);
+/* Open: bundled (unless no_defaults), ONOMA_TABLES (colon-separated), then --table in order. */
+int cli_tables_open(cli_tables *t, unsigned flags, onoma_tables **out);
+void cli_tables_free(cli_tables *t);
+
+/* Buffered output to stdout or, atomically, to a file (-o). */
+typedef struct cli_out {
+    int fd;
+    int atomic;
+    int line_flush; /* flush whenever a newline was written (interactive input) */
+    onoma__afile af;
+    const char *name;
+    char *buf;
+    size_t len, cap;
+    int failed;
+} cli_out;
+int cli_out_open(cli_out *o, const char *path);
+int cli_out_write(void *ctx, const char *p, size_t n); /* an onoma_write_fn */
+int cli_out_puts(cli_out *o, const char *s);
+int cli_out_printf(cli_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_out_flush(cli_out *o);
+/* ok: commit (rename into place / check the final write); else drop the output. Returns 0 or -1. */
+int cli_out_close(cli_out *o, int ok);
+
+/* Open an input ("-" = stdin). Returns fd or -1 (message printed). */
+int cli_open_input(const char *path);
+
+/* JSON string (with quotes) into b. */
+void cli_json_str(onoma__buf *b, const char *s, size_t n);
+
+/* Parse a positive integer option value; -1 if bad. */
+long cli_parse_count(const char *s, long max);
+
+/* Subcommands. */
+int cmd_normalize(int argc, char **argv);
+int cmd_compile(int argc, char **argv);
+int cmd_tables(int argc, char **argv);
+int cmd_lookup(int argc, char **argv);
+
+#endif

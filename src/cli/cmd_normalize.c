@@ -1,0 +1,196 @@
+/* onoma normalize: rewrite variant spellings to canonical forms, streaming. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static const char help[] =
+    "Usage: onoma normalize [OPTIONS] [FILE...|-]\n"
+    "\n"
+    "Rewrite variant spellings of known names (Suleimani, Soleymani -> Soleimani)\n"
+    "to their canonical form, leaving every other byte as it is. Reads the FILEs\n"
+    "(or standard input) in turn and writes the result to standard output.\n"
+    "\n"
+    "  -t, --table PATH         add a table: text (.tsv) or compiled; repeatable.\n"
+    "                           ONOMA_TABLES (colon-separated paths) adds tables too\n"
+    "      --no-default-tables  do not load the bundled tables\n"
+    "  -s, --style STYLE        canonical forms of this house style (default: default)\n"
+    "      --exact              byte-exact keys: no folding of case, accents, hyphens,\n"
+    "                           apostrophes or letter variants; canonical forms as written\n"
+    "      --invalid=MODE       invalid UTF-8 or NUL bytes: error (default: stop with\n"
+    "                           the byte offset, exit 1), keep (pass through), replace (U+FFFD)\n"
+    "      --no-guard           rewrite spellings that are also common words everywhere\n"
+    "      --report FILE        write JSON Lines: one object per rewrite or ambiguity\n"
+    "  -o, --output FILE        write to FILE (atomically: all or nothing)\n"
+    "  -j, --jobs N             use N threads on large inputs (output stays in order)\n"
+    "  -h, --help               show this help\n"
+    "\n"
+    "Matching: whole words; the longest match wins, then the leftmost; lookup folds\n"
+    "case, diacritics, hyphen/space, apostrophe kinds and Arabic-script letter\n"
+    "variants; the output keeps the input's case pattern. A spelling that leads to\n"
+    "several entities is reported in --report and left alone.\n"
+    "Exit status: 0 ok, 1 a data error (bad input, bad table), 2 usage error.\n";
+
+typedef struct report_ctx {
+    cli_out *out;
+    const char *file;
+    onoma__buf line;
+} report_ctx;
+
+static int on_event(void *ctx, const onoma_event *ev)
+{
+    report_ctx *r = ctx;
+    onoma__buf *b = &r->line;
+    b->len = 0;
+    char num[160];
+    onoma__buf_puts(b, "{\"file\":");
+    cli_json_str(b, r->file, strlen(r->file));
+    snprintf(num, sizeof num, ",\"line\":%llu,\"column\":%llu,\"offset\":%llu,\"length\":%llu,\"kind\":\"%s\",\"from\":",
+             (unsigned long long)ev->line, (unsigned long long)ev->column, (unsigned long long)ev->offset,
+             (unsigned long long)ev->length, ev->kind == ONOMA_EVENT_REWRITE ? "rewrite" : "ambiguous");
+    onoma__buf_puts(b, num);
+    cli_json_str(b, ev->from, ev->from_len);
+    if (ev->kind == ONOMA_EVENT_REWRITE) {
+        onoma__buf_puts(b, ",\"to\":");
+        cli_json_str(b, ev->to, ev->to_len);
+        onoma__buf_puts(b, ",\"id\":");
+        cli_json_str(b, ev->id, strlen(ev->id));
+        onoma__buf_puts(b, ",\"entity\":");
+        cli_json_str(b, ev->display, strlen(ev->display));
+        onoma__buf_puts(b, ",\"type\":");
+        cli_json_str(b, ev->type, strlen(ev->type));
+    } else {
+        onoma__buf_puts(b, ",\"candidates\":[");
+        for (size_t i = 0; i < ev->ncandidates; i++) {
+            onoma__buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+            cli_json_str(b, ev->candidates[i].id, strlen(ev->candidates[i].id));
+            onoma__buf_puts(b, ",\"canonical\":");
+            cli_json_str(b, ev->candidates[i].canonical, strlen(ev->candidates[i].canonical));
+            onoma__buf_puts(b, ",\"entity\":");
+            cli_json_str(b, ev->candidates[i].display, strlen(ev->candidates[i].display));
+            onoma__buf_putc(b, '}');
+        }
+        onoma__buf_putc(b, ']');
+    }
+    if (onoma__buf_puts(b, "}\n"))
+        return ONOMA_ENOMEM;
+    return cli_out_write(r->out, b->data, b->len);
+}
+
+int cmd_normalize(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"table", required_argument, NULL, 't'},
+        {"no-default-tables", no_argument, NULL, 'N'},
+        {"style", required_argument, NULL, 's'},
+        {"exact", no_argument, NULL, 'x'},
+        {"invalid", required_argument, NULL, 'I'},
+        {"no-guard", no_argument, NULL, 'G'},
+        {"report", required_argument, NULL, 'r'},
+        {"output", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    cli_tables tables = {0};
+    onoma_options opt = {0, NULL, 1};
+    const char *output = NULL, *report = NULL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":t:s:o:j:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            if (cli_tables_add(&tables, optarg))
+                return EXIT_FINDINGS;
+            break;
+        case 'N': tables.no_defaults = 1; break;
+        case 's': opt.style = optarg; break;
+        case 'x': opt.flags |= ONOMA_EXACT; break;
+        case 'G': opt.flags |= ONOMA_NO_GUARD; break;
+        case 'I':
+            if (strcmp(optarg, "keep") == 0)
+                opt.flags |= ONOMA_INVALID_KEEP;
+            else if (strcmp(optarg, "replace") == 0)
+                opt.flags |= ONOMA_INVALID_REPLACE;
+            else if (strcmp(optarg, "error") != 0)
+                return cli_usage("normalize", "--invalid takes error, keep or replace, not '%s'", optarg);
+            break;
+        case 'r': report = optarg; break;
+        case 'o': output = optarg; break;
+        case 'j': {
+            long n = cli_parse_count(optarg, 256);
+            if (n < 0)
+                return cli_usage("normalize", "--jobs takes a number from 1 to 256, not '%s'", optarg);
+            opt.jobs = (unsigned)n;
+            break;
+        }
+        case 'h':
+            fputs(help, stdout);
+            return fclose(stdout) ? EXIT_FINDINGS : 0;
+        default:
+            cli_tables_free(&tables);
+            return cli_bad_option("normalize", c, argv);
+        }
+    }
+    onoma_tables *t = NULL;
+    if (cli_tables_open(&tables, (opt.flags & ONOMA_EXACT) ? ONOMA_TABLES_EXACT : 0, &t)) {
+        cli_tables_free(&tables);
+        return EXIT_FINDINGS;
+    }
+    cli_tables_free(&tables);
+    onoma_normalizer *nz = NULL;
+    onoma_error e;
+    if (onoma_normalizer_new(t, &opt, &nz, &e)) {
+        cli_report(&e);
+        onoma_tables_close(&t);
+        return e.code == ONOMA_ESTYLE ? EXIT_USAGE : EXIT_FINDINGS;
+    }
+    cli_out out, rep;
+    int have_rep = 0, ok = 1;
+    if (cli_out_open(&out, output)) {
+        ok = 0;
+        goto done;
+    }
+    report_ctx rctx = {&rep, "-", {0}};
+    if (report) {
+        if (cli_out_open(&rep, report)) {
+            cli_out_close(&out, 0);
+            ok = 0;
+            goto done;
+        }
+        have_rep = 1;
+        onoma_normalizer_on_event(nz, on_event, &rctx);
+    }
+    char *stdin_only[] = {"-"};
+    char **files = optind < argc ? argv + optind : stdin_only;
+    int nfiles = optind < argc ? argc - optind : 1;
+    for (int i = 0; i < nfiles && ok; i++) {
+        int fd = cli_open_input(files[i]);
+        if (fd < 0) {
+            ok = 0;
+            break;
+        }
+        const char *name = fd == 0 ? "-" : files[i];
+        out.line_flush = fd == 0 && isatty(0);
+        rctx.file = name;
+        onoma_normalizer_set_name(nz, name);
+        if (onoma_normalize_fd(nz, fd, cli_out_write, &out, &e)) {
+            if (!out.failed && !(have_rep && rep.failed))
+                cli_report(&e);
+            ok = 0;
+        }
+        if (fd > 0)
+            close(fd);
+    }
+    onoma__buf_free(&rctx.line);
+    if (have_rep && cli_out_close(&rep, ok))
+        ok = 0;
+    if (cli_out_close(&out, ok))
+        ok = 0;
+done:
+    onoma_normalizer_free(&nz);
+    onoma_tables_close(&t);
+    return ok ? 0 : EXIT_FINDINGS;
+}

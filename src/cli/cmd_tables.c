@@ -1,0 +1,120 @@
+/* onoma tables: what is loaded, with counts, licences and styles. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char help[] =
+    "Usage: onoma tables [--table PATH]... [--no-default-tables] [--format text|json]\n"
+    "\n"
+    "List the loaded tables (name, kind, entries, spellings, version, licence,\n"
+    "source) and the house styles with the number of records each covers.\n"
+    "\n"
+    "  -t, --table PATH         add a table (text or compiled); repeatable\n"
+    "      --no-default-tables  do not load the bundled tables\n"
+    "      --format FMT         text (default) or json\n"
+    "  -h, --help               show this help\n";
+
+int cmd_tables(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"table", required_argument, NULL, 't'},
+        {"no-default-tables", no_argument, NULL, 'N'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    cli_tables tables = {0};
+    int json = 0, c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":t:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            if (cli_tables_add(&tables, optarg))
+                return EXIT_FINDINGS;
+            break;
+        case 'N': tables.no_defaults = 1; break;
+        case 'f':
+            if (strcmp(optarg, "json") == 0)
+                json = 1;
+            else if (strcmp(optarg, "text") != 0)
+                return cli_usage("tables", "--format takes text or json, not '%s'", optarg);
+            break;
+        case 'h':
+            fputs(help, stdout);
+            return fclose(stdout) ? EXIT_FINDINGS : 0;
+        default:
+            cli_tables_free(&tables);
+            return cli_bad_option("tables", c, argv);
+        }
+    }
+    if (optind < argc) {
+        cli_tables_free(&tables);
+        return cli_usage("tables", "unexpected argument '%s'", argv[optind]);
+    }
+    onoma_tables *t;
+    int rc = cli_tables_open(&tables, 0, &t);
+    cli_tables_free(&tables);
+    if (rc)
+        return EXIT_FINDINGS;
+    cli_out o;
+    if (cli_out_open(&o, NULL)) {
+        onoma_tables_close(&t);
+        return EXIT_FINDINGS;
+    }
+    onoma__buf b = {0};
+    size_t n = onoma_tables_count(t), ent = 0, var = 0;
+    if (json) {
+        onoma__buf_puts(&b, "{\"tables\":[");
+        for (size_t i = 0; i < n; i++) {
+            onoma_table_info in;
+            onoma_tables_info(t, i, &in);
+            char num[128];
+            onoma__buf_puts(&b, i ? ",{\"name\":" : "{\"name\":");
+            cli_json_str(&b, in.name, strlen(in.name));
+            onoma__buf_puts(&b, ",\"kind\":");
+            cli_json_str(&b, in.kind, strlen(in.kind));
+            snprintf(num, sizeof num, ",\"entries\":%zu,\"variants\":%zu,\"compiled\":%s,\"version\":", in.entries,
+                     in.variants, in.compiled ? "true" : "false");
+            onoma__buf_puts(&b, num);
+            cli_json_str(&b, in.version, strlen(in.version));
+            onoma__buf_puts(&b, ",\"license\":");
+            cli_json_str(&b, in.license, strlen(in.license));
+            onoma__buf_puts(&b, ",\"source\":");
+            cli_json_str(&b, in.source, strlen(in.source));
+            onoma__buf_puts(&b, ",\"path\":");
+            cli_json_str(&b, in.path, strlen(in.path));
+            onoma__buf_putc(&b, '}');
+        }
+        onoma__buf_puts(&b, "],\"styles\":[");
+        for (size_t i = 0; i < onoma_styles_count(t); i++) {
+            char num[64];
+            onoma__buf_puts(&b, i ? ",{\"name\":" : "{\"name\":");
+            const char *s = onoma_style_name(t, i);
+            cli_json_str(&b, s, strlen(s));
+            snprintf(num, sizeof num, ",\"coverage\":%zu}", onoma_style_coverage(t, i));
+            onoma__buf_puts(&b, num);
+        }
+        onoma__buf_puts(&b, "]}\n");
+        cli_out_write(&o, b.data, b.len);
+    } else {
+        cli_out_printf(&o, "%-24s %-6s %9s %10s  %-12s %-20s %s\n", "TABLE", "KIND", "ENTRIES", "SPELLINGS", "VERSION",
+                       "LICENSE", "SOURCE");
+        for (size_t i = 0; i < n; i++) {
+            onoma_table_info in;
+            onoma_tables_info(t, i, &in);
+            ent += in.entries;
+            var += in.variants;
+            cli_out_printf(&o, "%-24s %-6s %9zu %10zu  %-12s %-20s %s\n", in.name, in.kind, in.entries, in.variants,
+                           in.version[0] ? in.version : "-", in.license[0] ? in.license : "-",
+                           in.source[0] ? in.source : "-");
+        }
+        cli_out_printf(&o, "%-24s %-6s %9zu %10zu\n\n%-24s %s\n", "total", "", ent, var, "STYLE", "COVERAGE");
+        for (size_t i = 0; i < onoma_styles_count(t); i++)
+            cli_out_printf(&o, "%-24s %zu%s\n", onoma_style_name(t, i), onoma_style_coverage(t, i),
+                           i == 0 ? " (every record)" : "");
+    }
+    onoma__buf_free(&b);
+    onoma_tables_close(&t);
+    return cli_out_close(&o, 1) ? EXIT_FINDINGS : 0;
+}

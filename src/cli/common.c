@@ -1,0 +1,284 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+const char *cli_prog = "onoma";
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: error: ", cli_prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: warning: ", cli_prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_report(const onoma_error *e)
+{
+    const char *msg = e->message[0] ? e->message : onoma_strerror(e->code);
+    if (e->file[0] && e->line && e->column)
+        cli_error("%s:%llu:%llu: %s", e->file, (unsigned long long)e->line, (unsigned long long)e->column, msg);
+    else if (e->file[0] && e->line)
+        cli_error("%s:%llu: %s", e->file, (unsigned long long)e->line, msg);
+    else if (e->file[0])
+        cli_error("%s: %s", e->file, msg);
+    else
+        cli_error("%s", msg);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s%s%s: ", cli_prog, cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry '%s%s%s --help' for more information.\n", cli_prog, cmd ? " " : "", cmd ? cmd : "");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int opt, char **argv)
+{
+    extern int optind, optopt;
+    const char *arg = argv[optind - 1];
+    if (opt == ':')
+        return cli_usage(cmd, "option '%s' needs a value", arg);
+    if (optopt)
+        return cli_usage(cmd, "unknown option '-%c'", optopt);
+    return cli_usage(cmd, "unknown option '%s'", arg);
+}
+
+int cli_tables_add(cli_tables *t, const char *path)
+{
+    if (t->n == t->cap) {
+        size_t nc = t->cap ? t->cap * 2 : 8;
+        const char **np = realloc(t->paths, nc * sizeof *np);
+        if (!np)
+            return -1;
+        t->paths = np;
+        t->cap = nc;
+    }
+    t->paths[t->n++] = path;
+    return 0;
+}
+
+void cli_tables_free(cli_tables *t)
+{
+    free(t->paths);
+    memset(t, 0, sizeof *t);
+}
+
+int cli_tables_open(cli_tables *t, unsigned flags, onoma_tables **out)
+{
+    const char **all = NULL;
+    size_t n = 0;
+    char *env = getenv("ONOMA_TABLES") ? strdup(getenv("ONOMA_TABLES")) : NULL;
+    size_t cap = t->n + 1;
+    for (const char *p = env; p && *p; p++)
+        cap += *p == ':';
+    all = calloc(cap, sizeof *all);
+    if (!all) {
+        free(env);
+        cli_error("out of memory");
+        return -1;
+    }
+    for (char *save = NULL, *tok = env ? strtok_r(env, ":", &save) : NULL; tok; tok = strtok_r(NULL, ":", &save))
+        all[n++] = tok;
+    for (size_t i = 0; i < t->n; i++)
+        all[n++] = t->paths[i];
+    onoma_error e;
+    int rc = onoma_tables_open(all, n, flags | (t->no_defaults ? 0 : ONOMA_TABLES_DEFAULTS), out, &e);
+    if (rc)
+        cli_report(&e);
+    free(all);
+    free(env);
+    return rc ? -1 : 0;
+}
+
+#define OUT_BUF (1u << 20)
+
+int cli_out_open(cli_out *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    o->cap = OUT_BUF;
+    o->buf = malloc(o->cap);
+    if (!o->buf) {
+        cli_error("out of memory");
+        return -1;
+    }
+    if (!path || strcmp(path, "-") == 0) {
+        o->fd = 1;
+        o->name = "standard output";
+        return 0;
+    }
+    onoma_error e;
+    if (onoma__afile_open(&o->af, path, &e)) {
+        cli_report(&e);
+        free(o->buf);
+        o->buf = NULL;
+        return -1;
+    }
+    o->atomic = 1;
+    o->fd = o->af.fd;
+    o->name = path;
+    return 0;
+}
+
+int cli_out_flush(cli_out *o)
+{
+    if (o->failed)
+        return -1;
+    if (!o->len)
+        return 0;
+    int e = onoma__write_all(o->fd, o->buf, o->len);
+    o->len = 0;
+    if (e) {
+        o->failed = 1;
+        cli_error("%s: write error: %s", o->name, strerror(-e));
+        return -1;
+    }
+    return 0;
+}
+
+int cli_out_write(void *ctx, const char *p, size_t n)
+{
+    cli_out *o = ctx;
+    if (o->failed)
+        return ONOMA_EIO;
+    if (n >= o->cap) {
+        if (cli_out_flush(o))
+            return ONOMA_EIO;
+        int e = onoma__write_all(o->fd, p, n);
+        if (e) {
+            o->failed = 1;
+            cli_error("%s: write error: %s", o->name, strerror(-e));
+            return ONOMA_EIO;
+        }
+        return 0;
+    }
+    if (o->cap - o->len < n && cli_out_flush(o))
+        return ONOMA_EIO;
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
+    if (o->line_flush && memchr(p, '\n', n) && cli_out_flush(o))
+        return ONOMA_EIO;
+    return 0;
+}
+
+int cli_out_puts(cli_out *o, const char *s) { return cli_out_write(o, s, strlen(s)) ? -1 : 0; }
+
+int cli_out_printf(cli_out *o, const char *fmt, ...)
+{
+    char small[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    if ((size_t)n < sizeof small)
+        return cli_out_write(o, small, (size_t)n) ? -1 : 0;
+    char *big = malloc((size_t)n + 1);
+    if (!big)
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    int rc = cli_out_write(o, big, (size_t)n) ? -1 : 0;
+    free(big);
+    return rc;
+}
+
+int cli_out_close(cli_out *o, int ok)
+{
+    int rc = 0;
+    if (!o->buf)
+        return -1;
+    if (ok && cli_out_flush(o))
+        ok = 0, rc = -1;
+    if (o->atomic) {
+        onoma_error e;
+        if (ok) {
+            if (onoma__afile_commit(&o->af, &e)) {
+                cli_report(&e);
+                rc = -1;
+            }
+        } else {
+            onoma__afile_abort(&o->af);
+            rc = -1;
+        }
+    } else if (ok) {
+        /* a full disk or a closed pipe must not look like success */
+        if (close(1) != 0 && errno != EINTR) {
+            cli_error("%s: write error: %s", o->name, strerror(errno));
+            rc = -1;
+        }
+    } else {
+        rc = -1;
+    }
+    free(o->buf);
+    o->buf = NULL;
+    return rc;
+}
+
+int cli_open_input(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        cli_error("%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    return fd;
+}
+
+void cli_json_str(onoma__buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    onoma__buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': onoma__buf_put(b, "\\\"", 2); break;
+        case '\\': onoma__buf_put(b, "\\\\", 2); break;
+        case '\n': onoma__buf_put(b, "\\n", 2); break;
+        case '\r': onoma__buf_put(b, "\\r", 2); break;
+        case '\t': onoma__buf_put(b, "\\t", 2); break;
+        default:
+            if (c < 0x20 || c == 0x7F) {
+                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                onoma__buf_put(b, u, 6);
+            } else {
+                onoma__buf_putc(b, (char)c);
+            }
+        }
+    }
+    onoma__buf_putc(b, '"');
+}
+
+long cli_parse_count(const char *s, long max)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > max)
+        return -1;
+    return v;
+}

@@ -1,0 +1,674 @@
+#include "normalize/normalize.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/hash.h"
+#include "text/chars.h"
+#include "text/utf8.h"
+
+#define MAX_CANDS 64
+#define MAX_SEP 16 /* bytes between two words of one name */
+
+typedef struct cand {
+    size_t end;
+    uint32_t layer;
+    const onoma__slot *sl;
+} cand;
+
+/* ------------------------------------------------------------- lifecycle */
+
+void onoma__normalizer_reset(onoma_normalizer *nz)
+{
+    nz->in.len = 0;
+    nz->base = 0;
+    nz->prev_word = 0;
+    nz->prev_byte = 0;
+    nz->prevw_end = 0;
+    nz->prevw_cap = 0;
+    nz->track_pos = 0;
+    nz->line = 1;
+    nz->col = 0;
+}
+
+int onoma_normalizer_new(const onoma_tables *t, const onoma_options *opt, onoma_normalizer **out,
+                         onoma_error *err)
+{
+    *out = NULL;
+    onoma_options none = {0, NULL, 0};
+    if (!opt)
+        opt = &none;
+    if (!t)
+        return onoma__error(err, ONOMA_EINVAL, NULL, 0, 0, "no tables");
+    if (opt->flags & ~ONOMA_ALL_FLAGS)
+        return onoma__error(err, ONOMA_EFLAGS, NULL, 0, 0, "unknown flags 0x%x", opt->flags & ~ONOMA_ALL_FLAGS);
+    if ((opt->flags & ONOMA_INVALID_KEEP) && (opt->flags & ONOMA_INVALID_REPLACE))
+        return onoma__error(err, ONOMA_EINVAL, NULL, 0, 0, "INVALID_KEEP and INVALID_REPLACE exclude each other");
+    int style = onoma__style_find(t, opt->style);
+    if (style < 0)
+        return onoma__error(err, ONOMA_ESTYLE, NULL, 0, 0, "unknown style '%s'", opt->style);
+    int idx = (opt->flags & ONOMA_EXACT) ? ONOMA__IDX_EXACT : ONOMA__IDX_FOLD;
+    for (size_t l = 0; l < t->nlayers; l++)
+        if (!t->layers[l].idx[idx].slots)
+            return onoma__error(err, ONOMA_EINVAL, t->layers[l].path, 0, 0,
+                                "table was loaded for exact matching only");
+    if (t->nlayers > 64)
+        return onoma__error(err, ONOMA_ERANGE, NULL, 0, 0, "too many tables (at most 64)");
+    if (onoma__chars_init())
+        return onoma__error(err, ONOMA_EICU, NULL, 0, 0, "cannot initialise ICU character data");
+    onoma_normalizer *nz = calloc(1, sizeof *nz);
+    if (!nz)
+        return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
+    nz->t = t;
+    nz->flags = opt->flags;
+    nz->jobs = opt->jobs ? opt->jobs : 1;
+    nz->style = (uint32_t)style;
+    nz->idx = idx;
+    for (size_t l = 0; l < t->nlayers; l++)
+        if (t->layers[l].idx[idx].max_key_len > nz->max_key_len)
+            nz->max_key_len = t->layers[l].idx[idx].max_key_len;
+    nz->name = strdup("-");
+    if (!nz->name) {
+        free(nz);
+        return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
+    }
+    onoma__normalizer_reset(nz);
+    *out = nz;
+    return 0;
+}
+
+void onoma_normalizer_free(onoma_normalizer **p)
+{
+    onoma_normalizer *nz = p ? *p : NULL;
+    if (!nz)
+        return;
+    onoma__buf_free(&nz->in);
+    onoma__buf_free(&nz->fold);
+    onoma__buf_free(&nz->rep);
+    onoma__buf_free(&nz->tmp);
+    free(nz->name);
+    free(nz);
+    *p = NULL;
+}
+
+void onoma_normalizer_on_event(onoma_normalizer *nz, onoma_event_fn fn, void *ctx)
+{
+    nz->on_event = fn;
+    nz->ev_ctx = ctx;
+}
+
+void onoma_normalizer_set_name(onoma_normalizer *nz, const char *name)
+{
+    char *n = strdup(name ? name : "-");
+    if (n) {
+        free(nz->name);
+        nz->name = n;
+    }
+}
+
+/* --------------------------------------------------------- line tracking */
+
+void onoma__track(onoma_normalizer *nz, const char *s, uint64_t to)
+{
+    if (to <= nz->track_pos)
+        return;
+    const char *p = s + (nz->track_pos - nz->base), *end = s + (to - nz->base);
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        nz->line++;
+        nz->col = 0;
+        p = nl + 1;
+    }
+    nz->col += onoma__utf8_count(p, (size_t)(end - p));
+    nz->track_pos = to;
+}
+
+/* ------------------------------------------------------------- scanning */
+
+/* Decode at s[i]; *len 0 = invalid (cp = bytes to skip), -1 = truncated. */
+static inline uint32_t next_cp(const unsigned char *s, size_t n, size_t i, int *len)
+{
+    uint32_t cp;
+    *len = onoma__utf8_decode(s + i, n - i, &cp);
+    return cp;
+}
+
+/* End of the word starting at i. Folds it into nz->fold in fold mode. */
+static size_t scan_word(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t i, int fold)
+{
+    const onoma__fold_page *pc = NULL;
+    uint32_t pg = 0;
+    onoma__buf *f = &nz->fold;
+    for (;;) {
+        if (i >= n)
+            return i;
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (!onoma__ascii_word[c])
+                return i;
+            if (fold) {
+                if (f->len == f->cap && onoma__buf_reserve(f, 64))
+                    return i;
+                f->data[f->len++] = (char)onoma__fold_ascii[c];
+            }
+            i++;
+            continue;
+        }
+        int len;
+        uint32_t cp = next_cp(s, n, i, &len);
+        if (len <= 0 || !onoma__is_word(cp))
+            return i;
+        if (fold) {
+            size_t fl;
+            const char *fs = onoma__fold_lookup(cp, &fl, &pc, &pg);
+            for (size_t k = 0; k < fl; k++) {
+                if (fs[k] == ' ' && (f->len == 0 || f->data[f->len - 1] == ' '))
+                    continue;
+                if (onoma__buf_putc(f, fs[k]))
+                    return i;
+            }
+        }
+        i += (size_t)len;
+    }
+}
+
+/* Append the fold of a separator s[a..b) (non-word characters) to nz->fold. */
+static int fold_sep(onoma_normalizer *nz, const unsigned char *s, size_t a, size_t b)
+{
+    const onoma__fold_page *pc = NULL;
+    uint32_t pg = 0;
+    onoma__buf *f = &nz->fold;
+    for (size_t i = a; i < b;) {
+        const char *fs;
+        size_t fl;
+        char one;
+        if (s[i] < 0x80) {
+            one = (char)onoma__fold_ascii[s[i]];
+            fs = &one;
+            fl = 1;
+            i++;
+        } else {
+            int len;
+            uint32_t cp = next_cp(s, b, i, &len);
+            if (len <= 0)
+                return -1;
+            fs = onoma__fold_lookup(cp, &fl, &pc, &pg);
+            i += (size_t)len;
+        }
+        for (size_t k = 0; k < fl; k++) {
+            if (fs[k] == ' ' && (f->len == 0 || f->data[f->len - 1] == ' '))
+                continue;
+            if (onoma__buf_putc(f, fs[k]))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* The separator after a word: its end (start of the next word), or 0 when
+ * no name can continue across it (too long, a line break, invalid bytes). */
+static size_t scan_sep(const unsigned char *s, size_t n, size_t i)
+{
+    size_t start = i;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (onoma__ascii_word[c])
+                return i;
+            if (c == '\n' || c == '\r' || c == 0)
+                return 0;
+            i++;
+        } else {
+            int len;
+            uint32_t cp = next_cp(s, n, i, &len);
+            if (len <= 0)
+                return 0;
+            if (onoma__is_word(cp))
+                return i;
+            i += (size_t)len;
+        }
+        if (i - start > MAX_SEP)
+            return 0;
+    }
+    return 0;
+}
+
+/* All table keys that start at ws, by growing the span word by word.
+ * Candidates come out by increasing end; for the same end, the latest layer. */
+static int candidates(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, size_t we, uint64_t h,
+                      cand *out)
+{
+    const onoma_tables *t = nz->t;
+    int k = nz->idx, nc = 0;
+    uint64_t alive = 0;
+    for (size_t l = 0; l < t->nlayers; l++)
+        if (onoma__layer_filter(&t->layers[l].idx[k], h))
+            alive |= 1ull << l;
+    size_t end = we;
+    while (alive) {
+        const char *key = k == ONOMA__IDX_EXACT ? (const char *)s + ws : nz->fold.data;
+        size_t klen = k == ONOMA__IDX_EXACT ? end - ws : nz->fold.len;
+        for (size_t l = 0; l < t->nlayers; l++) {
+            if (!(alive >> l & 1))
+                continue;
+            const onoma__layer *L = &t->layers[l];
+            const onoma__slot *sl = onoma__layer_find(L, &L->idx[k], key, klen, h);
+            if (!sl) {
+                alive &= ~(1ull << l);
+                continue;
+            }
+            uint32_t fl = sl->len_flags >> 24;
+            if (fl & ONOMA__SLOT_KEY) {
+                if (nc && out[nc - 1].end == end)
+                    out[nc - 1] = (cand){end, (uint32_t)l, sl};
+                else if (nc < MAX_CANDS)
+                    out[nc++] = (cand){end, (uint32_t)l, sl};
+            }
+            if (!(fl & ONOMA__SLOT_LONGER))
+                alive &= ~(1ull << l);
+        }
+        if (!alive)
+            break;
+        size_t next = scan_sep(s, n, end);
+        if (!next)
+            break;
+        if (k == ONOMA__IDX_FOLD && fold_sep(nz, s, end, next))
+            break;
+        size_t e2 = scan_word(nz, s, n, next, k == ONOMA__IDX_FOLD);
+        if (e2 - ws > ONOMA__LOOKAHEAD)
+            break;
+        klen = k == ONOMA__IDX_EXACT ? e2 - ws : nz->fold.len;
+        if (klen > nz->max_key_len)
+            break;
+        end = e2;
+        h = onoma__hash(k == ONOMA__IDX_EXACT ? (const char *)s + ws : nz->fold.data, klen);
+    }
+    return nc;
+}
+
+static int first_cap(const unsigned char *s, size_t n, size_t i)
+{
+    if (i >= n)
+        return 0;
+    int len;
+    uint32_t cp = next_cp(s, n, i, &len);
+    return len > 0 && onoma__char_case(cp) > 0;
+}
+
+/* A guarded spelling (a common word too) counts only when capitalised and
+ * next to another capitalised word, one space or hyphen away. */
+static int guard_ok(const onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, size_t end)
+{
+    if (!first_cap(s, n, ws))
+        return 0;
+    unsigned char before = ws ? s[ws - 1] : nz->prev_byte;
+    if (nz->prevw_cap && nz->prevw_end == nz->base + ws && (before == ' ' || before == '-'))
+        return 1;
+    return end + 1 < n && (s[end] == ' ' || s[end] == '-') && first_cap(s, n, end + 1);
+}
+
+/* Write canonical c into nz->rep, in the case pattern of the span. */
+static int apply_case(onoma_normalizer *nz, const unsigned char *span, size_t slen, const char *c, size_t clen)
+{
+    nz->rep.len = 0;
+    if (nz->idx == ONOMA__IDX_EXACT)
+        return onoma__buf_put(&nz->rep, c, clen);
+    size_t up = 0, low = 0;
+    int first = 0;
+    for (size_t i = 0; i < slen;) {
+        int len;
+        uint32_t cp = next_cp(span, slen, i, &len);
+        if (len <= 0) {
+            i++;
+            continue;
+        }
+        int cs = onoma__char_case(cp);
+        if (cs && !first)
+            first = cs;
+        if (cs > 0)
+            up++;
+        else if (cs < 0)
+            low++;
+        i += (size_t)len;
+    }
+    if (up >= 2 && low == 0)
+        return onoma__to_upper(&nz->rep, c, clen);
+    if (low >= 1 && up == 0)
+        return onoma__to_lower(&nz->rep, c, clen);
+    if (first > 0 && clen) {
+        int len;
+        uint32_t cp = next_cp((const unsigned char *)c, clen, 0, &len);
+        if (len > 0 && onoma__char_case(cp) < 0)
+            return onoma__to_title_first(&nz->rep, c, clen);
+    }
+    return onoma__buf_put(&nz->rep, c, clen);
+}
+
+static int deliver(onoma_normalizer *nz, const onoma_event *ev)
+{
+    if (!nz->on_event)
+        return 0;
+    int r = nz->on_event(nz->ev_ctx, ev);
+    return r ? (r < 0 ? r : ONOMA_EABORTED) : 0;
+}
+
+static const char *type_name(uint32_t t)
+{
+    static const char *const names[] = {"person", "place", "org", "name", "other"};
+    return t < ONOMA__NTYPES ? names[t] : "other";
+}
+
+/* Decide what the longest acceptable candidate does. Returns the end of the
+ * consumed span (0 when nothing matched), with *rewrite set when nz->rep
+ * holds a replacement for s[ws..end). */
+static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, cand *c, int nc,
+                     int *rewrite, const char *buf, int *rc)
+{
+    const onoma_tables *t = nz->t;
+    int guard = -1;
+    *rewrite = 0;
+    for (int i = nc - 1; i >= 0; i--) {
+        const onoma__layer *L = &t->layers[c[i].layer];
+        const uint32_t *tg = L->targets + c[i].sl->targets;
+        uint32_t ok[MAX_CANDS];
+        size_t nok = 0;
+        for (uint32_t j = 1; j <= tg[0] && nok < MAX_CANDS; j++) {
+            if ((tg[j] & ONOMA__T_GUARDED) && !(nz->flags & ONOMA_NO_GUARD)) {
+                if (guard < 0)
+                    guard = guard_ok(nz, s, n, ws, c[i].end);
+                if (!guard)
+                    continue;
+            }
+            ok[nok++] = tg[j] >> 3;
+        }
+        if (!nok)
+            continue;
+        size_t clen;
+        const char *canon = onoma__canonical(t, c[i].layer, ok[0], nz->style, &clen);
+        int ambiguous = 0;
+        for (size_t j = 1; j < nok; j++) {
+            size_t l2;
+            const char *c2 = onoma__canonical(t, c[i].layer, ok[j], nz->style, &l2);
+            if (l2 != clen || memcmp(c2, canon, clen) != 0)
+                ambiguous = 1;
+        }
+        size_t end = c[i].end, slen = end - ws;
+        onoma_event ev;
+        memset(&ev, 0, sizeof ev);
+        if (ambiguous) {
+            if (nz->on_event) {
+                onoma_candidate cs[MAX_CANDS];
+                for (size_t j = 0; j < nok; j++) {
+                    size_t l1, l2;
+                    cs[j].id = onoma__lstr(L, L->entries[ok[j]].id);
+                    cs[j].canonical = onoma__canonical(t, c[i].layer, ok[j], nz->style, &l1);
+                    cs[j].display = onoma__display(t, c[i].layer, ok[j], nz->style, &l2);
+                }
+                onoma__track(nz, buf, nz->base + ws);
+                ev.kind = ONOMA_EVENT_AMBIGUOUS;
+                ev.offset = nz->base + ws;
+                ev.length = slen;
+                ev.line = nz->line;
+                ev.column = nz->col + 1;
+                ev.from = (const char *)s + ws;
+                ev.from_len = slen;
+                ev.ncandidates = nok;
+                ev.candidates = cs;
+                *rc = deliver(nz, &ev);
+            }
+            return end;
+        }
+        if ((*rc = apply_case(nz, s + ws, slen, canon, clen)))
+            return end;
+        if (nz->rep.len == slen && memcmp(nz->rep.data, s + ws, slen) == 0)
+            return end; /* already canonical */
+        *rewrite = 1;
+        if (nz->on_event) {
+            size_t dl;
+            const onoma__entry_rec *e = &L->entries[ok[0]];
+            onoma__track(nz, buf, nz->base + ws);
+            ev.kind = ONOMA_EVENT_REWRITE;
+            ev.offset = nz->base + ws;
+            ev.length = slen;
+            ev.line = nz->line;
+            ev.column = nz->col + 1;
+            ev.from = (const char *)s + ws;
+            ev.from_len = slen;
+            ev.to = nz->rep.data;
+            ev.to_len = nz->rep.len;
+            ev.id = onoma__lstr(L, e->id);
+            ev.canonical = canon;
+            ev.display = onoma__display(t, c[i].layer, ok[0], nz->style, &dl);
+            ev.type = type_name(e->type);
+            *rc = deliver(nz, &ev);
+        }
+        return end;
+    }
+    return 0;
+}
+
+static int emit(onoma_write_fn sink, void *ctx, const char *p, size_t n)
+{
+    if (!n)
+        return 0;
+    int r = sink(ctx, p, n);
+    return r ? (r < 0 ? r : ONOMA_EABORTED) : 0;
+}
+
+static int invalid(onoma_normalizer *nz, const char *buf, size_t i, int nul, onoma_error *err)
+{
+    onoma__track(nz, buf, nz->base + i);
+    int rc = onoma__error(err, nul ? ONOMA_ENUL : ONOMA_EUTF8, nz->name, nz->line, nz->base + i,
+                          nul ? "NUL byte at byte %llu (line %llu)" : "invalid UTF-8 at byte %llu (line %llu)",
+                          (unsigned long long)(nz->base + i), (unsigned long long)nz->line);
+    if (err)
+        err->column = nz->col + 1;
+    return rc;
+}
+
+int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, int final, size_t *consumed,
+                onoma_write_fn sink, void *ctx, onoma_error *err)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    const int fold = nz->idx == ONOMA__IDX_FOLD;
+    const int keep = (nz->flags & ONOMA_INVALID_KEEP) != 0, repl = (nz->flags & ONOMA_INVALID_REPLACE) != 0;
+    size_t i = 0, out = 0, safe = n;
+    int prevw = nz->prev_word, rc = 0;
+    cand cs[MAX_CANDS];
+    if (!final) {
+        const char *nl = memrchr(buf, '\n', n);
+        safe = nl ? (size_t)(nl - buf) + 1 : 0;
+    }
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (!onoma__ascii_word[c]) {
+                if (c == 0 && !keep) {
+                    if (!repl) {
+                        rc = invalid(nz, buf, i, 1, err);
+                        break;
+                    }
+                    if ((rc = emit(sink, ctx, buf + out, i - out)) || (rc = emit(sink, ctx, "\xEF\xBF\xBD", 3)))
+                        break;
+                    out = i + 1;
+                }
+                prevw = 0;
+                i++;
+                continue;
+            }
+            if (prevw) {
+                i++;
+                continue;
+            }
+        } else {
+            int len;
+            uint32_t cp = next_cp(s, n, i, &len);
+            if (len < 0 && !final)
+                break; /* a character cut by the end of the buffer */
+            if (len <= 0) {
+                size_t skip = len < 0 ? n - i : cp;
+                if (!keep) {
+                    if (!repl) {
+                        rc = invalid(nz, buf, i, 0, err);
+                        break;
+                    }
+                    if ((rc = emit(sink, ctx, buf + out, i - out)) || (rc = emit(sink, ctx, "\xEF\xBF\xBD", 3)))
+                        break;
+                    out = i + skip;
+                }
+                prevw = 0;
+                i += skip;
+                continue;
+            }
+            if (!onoma__is_word(cp)) {
+                prevw = 0;
+                i += (size_t)len;
+                continue;
+            }
+            if (prevw) {
+                i += (size_t)len;
+                continue;
+            }
+        }
+        /* A word starts at i. */
+        size_t ws = i;
+        if (!final && ws >= safe && n - ws < ONOMA__LOOKAHEAD)
+            break;
+        nz->fold.len = 0;
+        size_t we = scan_word(nz, s, n, ws, fold);
+        const char *key = fold ? nz->fold.data : buf + ws;
+        size_t klen = fold ? nz->fold.len : we - ws;
+        size_t end = 0;
+        int rewrite = 0;
+        if (klen && klen <= nz->max_key_len) {
+            uint64_t h = onoma__hash(key, klen);
+            int nc = candidates(nz, s, n, ws, we, h, cs);
+            if (nc)
+                end = decide(nz, s, n, ws, cs, nc, &rewrite, buf, &rc);
+            if (rc)
+                break;
+        }
+        if (rewrite) {
+            if ((rc = emit(sink, ctx, buf + out, ws - out)) || (rc = emit(sink, ctx, nz->rep.data, nz->rep.len)))
+                break;
+            out = end;
+        }
+        if (!end)
+            end = we;
+        /* the last word of the span, for the next guard */
+        nz->prevw_cap = first_cap(s, n, ws);
+        nz->prevw_end = nz->base + end;
+        prevw = 1;
+        i = end;
+    }
+    if (!rc && i > out)
+        rc = emit(sink, ctx, buf + out, i - out);
+    if (rc)
+        return rc;
+    *consumed = i;
+    nz->prev_word = prevw;
+    if (i)
+        nz->prev_byte = s[i - 1];
+    return 0;
+}
+
+/* ------------------------------------------------------------- streaming */
+
+static int consume(onoma_normalizer *nz, int final, onoma_write_fn sink, void *ctx, onoma_error *err)
+{
+    size_t used = 0;
+    int rc = onoma__scan(nz, nz->in.data, nz->in.len, final, &used, sink, ctx, err);
+    if (rc)
+        return rc;
+    onoma__track(nz, nz->in.data, nz->base + used);
+    memmove(nz->in.data, nz->in.data + used, nz->in.len - used);
+    nz->in.len -= used;
+    nz->base += used;
+    return 0;
+}
+
+int onoma_normalizer_feed(onoma_normalizer *nz, const char *data, size_t len, onoma_write_fn sink, void *ctx,
+                          onoma_error *err)
+{
+    if (onoma__buf_put(&nz->in, data, len))
+        return onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
+    return consume(nz, 0, sink, ctx, err);
+}
+
+int onoma_normalizer_finish(onoma_normalizer *nz, onoma_write_fn sink, void *ctx, onoma_error *err)
+{
+    int rc = consume(nz, 1, sink, ctx, err);
+    onoma__normalizer_reset(nz);
+    return rc;
+}
+
+int onoma_normalize_buffer(onoma_normalizer *nz, const char *in, size_t len, onoma_write_fn sink, void *ctx,
+                           onoma_error *err)
+{
+    onoma__normalizer_reset(nz);
+    size_t used;
+    int rc = onoma__scan(nz, in, len, 1, &used, sink, ctx, err);
+    onoma__normalizer_reset(nz);
+    return rc;
+}
+
+#define READ_CHUNK (1u << 20)
+
+int onoma_normalize_fd(onoma_normalizer *nz, int fd, onoma_write_fn sink, void *ctx, onoma_error *err)
+{
+    onoma__normalizer_reset(nz);
+    if (nz->jobs > 1)
+        return onoma__normalize_fd_parallel(nz, fd, sink, ctx, err);
+    int rc = 0;
+    for (;;) {
+        if (onoma__buf_reserve(&nz->in, READ_CHUNK)) {
+            rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
+            break;
+        }
+        ssize_t r = read(fd, nz->in.data + nz->in.len, READ_CHUNK);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = onoma__error(err, ONOMA_EIO, nz->name, 0, nz->base + nz->in.len, "read error: %s",
+                              strerror(errno));
+            break;
+        }
+        nz->in.len += (size_t)r;
+        if ((rc = consume(nz, r == 0, sink, ctx, err)) || r == 0)
+            break;
+    }
+    onoma__normalizer_reset(nz);
+    return rc;
+}
+
+/* ----------------------------------------------------------- convenience */
+
+static int to_buf(void *ctx, const char *p, size_t n) { return onoma__buf_put(ctx, p, n); }
+
+int onoma_normalize(const onoma_tables *t, const onoma_options *opt, const char *in, size_t len, char **out,
+                    size_t *out_len, onoma_error *err)
+{
+    *out = NULL;
+    onoma_normalizer *nz;
+    int rc = onoma_normalizer_new(t, opt, &nz, err);
+    if (rc)
+        return rc;
+    onoma__buf b = {0};
+    rc = onoma_normalize_buffer(nz, in, len, to_buf, &b, err);
+    if (!rc && onoma__buf_putc(&b, 0))
+        rc = onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
+    onoma_normalizer_free(&nz);
+    if (rc) {
+        onoma__buf_free(&b);
+        return rc;
+    }
+    *out = b.data;
+    if (out_len)
+        *out_len = b.len - 1;
+    return 0;
+}

@@ -1,0 +1,54 @@
+/* The normalizer's state, shared by normalize.c (the scanner and the
+ * rewriting) and parallel.c (--jobs). */
+#ifndef ONOMA_NORMALIZE_NORMALIZE_H
+#define ONOMA_NORMALIZE_NORMALIZE_H
+
+#include "onoma.h"
+#include "common/buf.h"
+#include "table/tables.h"
+
+/* Bytes of text a match may span, and so how far the scanner must see past
+ * a word start before it decides (when the line is not complete yet). */
+#define ONOMA__LOOKAHEAD (64 * 1024)
+
+struct onoma_normalizer {
+    const onoma_tables *t;
+    unsigned flags;
+    unsigned jobs;
+    uint32_t style;
+    int idx;               /* ONOMA__IDX_EXACT or ONOMA__IDX_FOLD */
+    uint32_t max_key_len;  /* over the layers */
+    onoma_event_fn on_event;
+    void *ev_ctx;
+    char *name;            /* input name for messages */
+
+    onoma__buf in;         /* carried bytes + newly fed ones */
+    uint64_t base;         /* absolute offset of in.data[0] (or of the buffer being scanned) */
+    int prev_word;         /* the character before the scanned buffer is a word character */
+    unsigned char prev_byte; /* the byte before the scanned buffer (0 at the start) */
+    uint64_t prevw_end;    /* absolute end of the last word seen, + 1 (0 = none) */
+    int prevw_cap;         /* that word began with a capital */
+
+    uint64_t track_pos;    /* line tracking: absolute offset counted up to */
+    uint64_t line;         /* 1-based line at track_pos */
+    uint64_t col;          /* characters from the line's start to track_pos */
+
+    onoma__buf fold, rep, tmp;
+};
+
+/* Scan s[0..n) (absolute offset nz->base). Emits output up to *consumed; when
+ * not final, stops at a word start whose line is incomplete and has less than
+ * the lookahead after it. */
+int onoma__scan(onoma_normalizer *nz, const char *s, size_t n, int final, size_t *consumed,
+                onoma_write_fn sink, void *ctx, onoma_error *err);
+
+/* Move line tracking forward over s[from..to) (absolute offsets; s holds the
+ * bytes at nz->base). */
+void onoma__track(onoma_normalizer *nz, const char *s, uint64_t to);
+
+/* Reset the per-input state (offsets, lines) for a new input. */
+void onoma__normalizer_reset(onoma_normalizer *nz);
+
+int onoma__normalize_fd_parallel(onoma_normalizer *nz, int fd, onoma_write_fn sink, void *ctx, onoma_error *err);
+
+#endif

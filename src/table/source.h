@@ -1,0 +1,41 @@
+/* A text table parsed into records (fields point into the file's bytes). */
+#ifndef ONOMA_TABLE_SOURCE_H
+#define ONOMA_TABLE_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "onoma.h"
+#include "common/buf.h"
+
+typedef struct onoma__field {
+    const char *p;
+    uint32_t len;
+} onoma__field;
+
+typedef struct onoma__record {
+    onoma__field f[5]; /* names: id type canonical variants styles; pairs: variant canonical; style: id form */
+    int nf;
+    uint32_t line;
+} onoma__record;
+
+typedef struct onoma__source {
+    char *path;
+    char *data; /* the file's bytes, NUL-terminated */
+    size_t len;
+    int kind;   /* ONOMA__KIND_* */
+    onoma__buf name, version, license, source, style; /* metadata (NUL-terminated when set) */
+    onoma__record *rec;
+    size_t nrec, caprec;
+} onoma__source;
+
+/* Read and parse a text table. */
+int onoma__source_load(const char *path, onoma__source **out, onoma_error *err);
+/* Parse bytes (takes ownership of data, which must have len + 1 bytes, NUL last). */
+int onoma__source_parse(const char *path, char *data, size_t len, onoma__source **out, onoma_error *err);
+void onoma__source_free(onoma__source **s);
+
+/* Read a whole file into a NUL-terminated malloc'd buffer. */
+int onoma__read_file(const char *path, char **data, size_t *len, onoma_error *err);
+
+#endif
