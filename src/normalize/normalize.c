@@ -24,11 +24,8 @@ typedef struct cand {
 void onoma__normalizer_reset(onoma_normalizer *nz)
 {
     nz->in.len = 0;
+    nz->start = 0;
     nz->base = 0;
-    nz->prev_word = 0;
-    nz->prev_byte = 0;
-    nz->prevw_end = 0;
-    nz->prevw_cap = 0;
     nz->track_pos = 0;
     nz->line = 1;
     nz->col = 0;
@@ -300,14 +297,51 @@ static int first_cap(const unsigned char *s, size_t n, size_t i)
     return len > 0 && onoma__char_case(cp) > 0;
 }
 
+/* Start of the character that ends just before position p (p > 0). */
+static size_t char_before(const unsigned char *s, size_t p)
+{
+    size_t q = p - 1, lim = p > 4 ? p - 4 : 0;
+    while (q > lim && (s[q] & 0xC0) == 0x80)
+        q--;
+    return q;
+}
+
+static int is_word_at(const unsigned char *s, size_t n, size_t i)
+{
+    if (s[i] < 0x80)
+        return onoma__ascii_word[s[i]];
+    int len;
+    uint32_t cp = next_cp(s, n, i, &len);
+    return len > 0 && onoma__is_word(cp);
+}
+
+/* Is the word before ws (one space or hyphen away) capitalised? Looks back
+ * at most 64 bytes; the scanner keeps that much context before its input. */
+static int prev_word_cap(const unsigned char *s, size_t n, size_t ws)
+{
+    if (ws < 2 || (s[ws - 1] != ' ' && s[ws - 1] != '-'))
+        return 0;
+    size_t p = ws - 1, lim = ws > 66 ? ws - 66 : 0;
+    if (!is_word_at(s, n, char_before(s, p)))
+        return 0;
+    while (p > lim) {
+        size_t q = char_before(s, p);
+        if (!is_word_at(s, n, q))
+            break;
+        p = q;
+    }
+    if (p == lim && lim > 0)
+        return 0; /* a very long word: do not guess */
+    return first_cap(s, n, p);
+}
+
 /* A guarded spelling (a common word too) counts only when capitalised and
  * next to another capitalised word, one space or hyphen away. */
-static int guard_ok(const onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, size_t end)
+static int guard_ok(const unsigned char *s, size_t n, size_t ws, size_t end)
 {
     if (!first_cap(s, n, ws))
         return 0;
-    unsigned char before = ws ? s[ws - 1] : nz->prev_byte;
-    if (nz->prevw_cap && nz->prevw_end == nz->base + ws && (before == ' ' || before == '-'))
+    if (prev_word_cap(s, n, ws))
         return 1;
     return end + 1 < n && (s[end] == ' ' || s[end] == '-') && first_cap(s, n, end + 1);
 }
@@ -380,7 +414,7 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
         for (uint32_t j = 1; j <= tg[0] && nok < MAX_CANDS; j++) {
             if ((tg[j] & ONOMA__T_GUARDED) && !(nz->flags & ONOMA_NO_GUARD)) {
                 if (guard < 0)
-                    guard = guard_ok(nz, s, n, ws, c[i].end);
+                    guard = guard_ok(s, n, ws, c[i].end);
                 if (!guard)
                     continue;
             }
@@ -471,20 +505,108 @@ static int invalid(onoma_normalizer *nz, const char *buf, size_t i, int nul, ono
     return rc;
 }
 
-int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, int final, size_t *consumed,
+/* May a word at ws begin a key of some layer? Two bytes decide, for most
+ * words (format.h, onoma__pair_class); unknown bytes say yes. */
+static inline int pair_pass(const onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, int final)
+{
+    if (s[ws] >= 0x80 || (ws + 1 >= n && !final))
+        return 1;
+    int fold = nz->idx == ONOMA__IDX_FOLD;
+    unsigned c0 = onoma__pair_class(s[ws], fold, onoma__ascii_word);
+    unsigned c1 = onoma__pair_class(ws + 1 < n ? s[ws + 1] : ' ', fold, onoma__ascii_word);
+    unsigned idx = c0 << 8 | c1;
+    const onoma_tables *t = nz->t;
+    for (size_t l = 0; l < t->nlayers; l++)
+        if (onoma__layer_pair(&t->layers[l].idx[nz->idx], idx))
+            return 1;
+    return 0;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* 16 bytes at p: 0 if any is not ASCII; else 1, with a bit per word byte
+ * ([A-Za-z0-9_]) in *word and per NUL in *nul. */
+static inline int ascii_block(const unsigned char *p, unsigned *word, unsigned *nul)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    if (_mm_movemask_epi8(v))
+        return 0;
+    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i us = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+    *word = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), us));
+    *nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+    return 1;
+}
+#endif
+
+/* Everything about the word at ws: lookup, decision, output. Returns the end
+ * of what it consumed (the word, or the whole matched span). */
+static size_t at_word(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, size_t *out,
+                      onoma_write_fn sink, void *ctx, int *rc)
+{
+    cand cs[MAX_CANDS];
+    const int fold = nz->idx == ONOMA__IDX_FOLD;
+    nz->fold.len = 0;
+    size_t we = scan_word(nz, s, n, ws, fold);
+    const char *key = fold ? nz->fold.data : (const char *)s + ws;
+    size_t klen = fold ? nz->fold.len : we - ws;
+    size_t end = 0;
+    int rewrite = 0;
+    if (klen && klen <= nz->max_key_len) {
+        int nc = candidates(nz, s, n, ws, we, onoma__hash(key, klen), cs);
+        if (nc)
+            end = decide(nz, s, n, ws, cs, nc, &rewrite, (const char *)s, rc);
+        if (*rc)
+            return ws;
+    }
+    if (rewrite) {
+        if ((*rc = emit(sink, ctx, (const char *)s + *out, ws - *out)) ||
+            (*rc = emit(sink, ctx, nz->rep.data, nz->rep.len)))
+            return ws;
+        *out = end;
+    }
+    return end ? end : we;
+}
+
+int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, size_t start, int final, size_t *consumed,
                 onoma_write_fn sink, void *ctx, onoma_error *err)
 {
     const unsigned char *s = (const unsigned char *)buf;
-    const int fold = nz->idx == ONOMA__IDX_FOLD;
     const int keep = (nz->flags & ONOMA_INVALID_KEEP) != 0, repl = (nz->flags & ONOMA_INVALID_REPLACE) != 0;
-    size_t i = 0, out = 0, safe = n;
-    int prevw = nz->prev_word, rc = 0;
-    cand cs[MAX_CANDS];
+    size_t i = start, out = start, safe = n;
+    int prevw = start > 0 && is_word_at(s, n, char_before(s, start)), rc = 0;
     if (!final) {
-        const char *nl = memrchr(buf, '\n', n);
-        safe = nl ? (size_t)(nl - buf) + 1 : 0;
+        const char *nl = memrchr(buf + start, '\n', n - start);
+        safe = nl ? (size_t)(nl - buf) + 1 : start;
     }
     while (i < n) {
+#if defined(__SSE2__)
+        unsigned wm, zm;
+        if (i + 16 <= n && ascii_block(s + i, &wm, &zm) && (!zm || keep)) {
+            unsigned starts = wm & ~((wm << 1) | (unsigned)prevw);
+            size_t blk = i;
+            i = blk + 16;
+            prevw = (int)((wm >> 15) & 1);
+            while (starts) {
+                size_t ws = blk + (unsigned)__builtin_ctz(starts);
+                starts &= starts - 1;
+                if (!pair_pass(nz, s, n, ws, final))
+                    continue;
+                if (!final && ws >= safe && n - ws < ONOMA__LOOKAHEAD) {
+                    i = ws;
+                    goto stop;
+                }
+                i = at_word(nz, s, n, ws, &out, sink, ctx, &rc);
+                if (rc)
+                    goto stop;
+                prevw = 1;
+                break;
+            }
+            continue;
+        }
+#endif
         unsigned c = s[i];
         if (c < 0x80) {
             if (!onoma__ascii_word[c]) {
@@ -536,59 +658,42 @@ int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, int final, size
             }
         }
         /* A word starts at i. */
-        size_t ws = i;
-        if (!final && ws >= safe && n - ws < ONOMA__LOOKAHEAD)
-            break;
-        nz->fold.len = 0;
-        size_t we = scan_word(nz, s, n, ws, fold);
-        const char *key = fold ? nz->fold.data : buf + ws;
-        size_t klen = fold ? nz->fold.len : we - ws;
-        size_t end = 0;
-        int rewrite = 0;
-        if (klen && klen <= nz->max_key_len) {
-            uint64_t h = onoma__hash(key, klen);
-            int nc = candidates(nz, s, n, ws, we, h, cs);
-            if (nc)
-                end = decide(nz, s, n, ws, cs, nc, &rewrite, buf, &rc);
-            if (rc)
-                break;
-        }
-        if (rewrite) {
-            if ((rc = emit(sink, ctx, buf + out, ws - out)) || (rc = emit(sink, ctx, nz->rep.data, nz->rep.len)))
-                break;
-            out = end;
-        }
-        if (!end)
-            end = we;
-        /* the last word of the span, for the next guard */
-        nz->prevw_cap = first_cap(s, n, ws);
-        nz->prevw_end = nz->base + end;
         prevw = 1;
-        i = end;
+        if (!pair_pass(nz, s, n, i, final)) {
+            i++;
+            continue;
+        }
+        if (!final && i >= safe && n - i < ONOMA__LOOKAHEAD)
+            break;
+        i = at_word(nz, s, n, i, &out, sink, ctx, &rc);
+        if (rc)
+            break;
     }
+stop:
     if (!rc && i > out)
         rc = emit(sink, ctx, buf + out, i - out);
     if (rc)
         return rc;
     *consumed = i;
-    nz->prev_word = prevw;
-    if (i)
-        nz->prev_byte = s[i - 1];
     return 0;
 }
 
 /* ------------------------------------------------------------- streaming */
 
+/* Scan what is buffered; keep the unscanned rest, and up to CONTEXT bytes
+ * before it (already written) for the look-back of guards. */
 static int consume(onoma_normalizer *nz, int final, onoma_write_fn sink, void *ctx, onoma_error *err)
 {
     size_t used = 0;
-    int rc = onoma__scan(nz, nz->in.data, nz->in.len, final, &used, sink, ctx, err);
+    int rc = onoma__scan(nz, nz->in.data, nz->in.len, nz->start, final, &used, sink, ctx, err);
     if (rc)
         return rc;
     onoma__track(nz, nz->in.data, nz->base + used);
-    memmove(nz->in.data, nz->in.data + used, nz->in.len - used);
-    nz->in.len -= used;
-    nz->base += used;
+    size_t keep_from = used > ONOMA__CONTEXT ? used - ONOMA__CONTEXT : 0;
+    memmove(nz->in.data, nz->in.data + keep_from, nz->in.len - keep_from);
+    nz->in.len -= keep_from;
+    nz->base += keep_from;
+    nz->start = used - keep_from;
     return 0;
 }
 
@@ -612,7 +717,7 @@ int onoma_normalize_buffer(onoma_normalizer *nz, const char *in, size_t len, ono
 {
     onoma__normalizer_reset(nz);
     size_t used;
-    int rc = onoma__scan(nz, in, len, 1, &used, sink, ctx, err);
+    int rc = onoma__scan(nz, in, len, 0, 1, &used, sink, ctx, err);
     onoma__normalizer_reset(nz);
     return rc;
 }

@@ -10,6 +10,8 @@
 /* Bytes of text a match may span, and so how far the scanner must see past
  * a word start before it decides (when the line is not complete yet). */
 #define ONOMA__LOOKAHEAD (64 * 1024)
+/* Bytes kept before the scan position for looking back (guards). */
+#define ONOMA__CONTEXT 128
 
 struct onoma_normalizer {
     const onoma_tables *t;
@@ -22,12 +24,9 @@ struct onoma_normalizer {
     void *ev_ctx;
     char *name;            /* input name for messages */
 
-    onoma__buf in;         /* carried bytes + newly fed ones */
+    onoma__buf in;         /* context + carried bytes + newly fed ones */
+    size_t start;          /* in.data[0..start) is context, already written */
     uint64_t base;         /* absolute offset of in.data[0] (or of the buffer being scanned) */
-    int prev_word;         /* the character before the scanned buffer is a word character */
-    unsigned char prev_byte; /* the byte before the scanned buffer (0 at the start) */
-    uint64_t prevw_end;    /* absolute end of the last word seen, + 1 (0 = none) */
-    int prevw_cap;         /* that word began with a capital */
 
     uint64_t track_pos;    /* line tracking: absolute offset counted up to */
     uint64_t line;         /* 1-based line at track_pos */
@@ -36,10 +35,11 @@ struct onoma_normalizer {
     onoma__buf fold, rep, tmp;
 };
 
-/* Scan s[0..n) (absolute offset nz->base). Emits output up to *consumed; when
- * not final, stops at a word start whose line is incomplete and has less than
- * the lookahead after it. */
-int onoma__scan(onoma_normalizer *nz, const char *s, size_t n, int final, size_t *consumed,
+/* Scan s[start..n) (s[0] is at absolute offset nz->base; s[0..start) is
+ * context, already written). Emits output up to *consumed; when not final,
+ * stops at a word start whose line is incomplete and has less than the
+ * lookahead after it. */
+int onoma__scan(onoma_normalizer *nz, const char *s, size_t n, size_t start, int final, size_t *consumed,
                 onoma_write_fn sink, void *ctx, onoma_error *err);
 
 /* Move line tracking forward over s[from..to) (absolute offsets; s holds the

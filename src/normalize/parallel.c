@@ -136,7 +136,6 @@ static void run_item(onoma_normalizer *nz, item *it)
     onoma__normalizer_reset(nz);
     nz->base = nz->track_pos = it->base;
     nz->line = it->line;
-    nz->prev_byte = '\n';
     it->out.len = 0;
     it->ev.len = 0;
     size_t used;
@@ -145,7 +144,7 @@ static void run_item(onoma_normalizer *nz, item *it)
         it->rc = onoma__error(&it->err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
         return;
     }
-    it->rc = onoma__scan(nz, it->in.data, it->in.len, 1, &used, to_buf, &it->out, &it->err);
+    it->rc = onoma__scan(nz, it->in.data, it->in.len, 0, 1, &used, to_buf, &it->out, &it->err);
 }
 
 static void *worker(void *arg)
@@ -363,19 +362,20 @@ int onoma__normalize_fd_parallel(onoma_normalizer *nz, int fd, onoma_write_fn si
         onoma__normalizer_reset(nz);
         nz->base = nz->track_pos = base;
         nz->line = line;
-        nz->prev_byte = '\n';
         nz->in = carry;
         carry = (onoma__buf){0};
         nz->jobs = 1;
         size_t used;
         for (;;) {
-            rc = onoma__scan(nz, nz->in.data, nz->in.len, eof, &used, sink, ctx, err);
+            rc = onoma__scan(nz, nz->in.data, nz->in.len, nz->start, eof, &used, sink, ctx, err);
             if (rc)
                 break;
             onoma__track(nz, nz->in.data, nz->base + used);
-            memmove(nz->in.data, nz->in.data + used, nz->in.len - used);
-            nz->in.len -= used;
-            nz->base += used;
+            size_t keep_from = used > ONOMA__CONTEXT ? used - ONOMA__CONTEXT : 0;
+            memmove(nz->in.data, nz->in.data + keep_from, nz->in.len - keep_from);
+            nz->in.len -= keep_from;
+            nz->base += keep_from;
+            nz->start = used - keep_from;
             if (eof)
                 break;
             if (onoma__buf_reserve(&nz->in, CHUNK)) {

@@ -30,6 +30,7 @@ typedef struct index_builder {
     onoma__slot *slots;
     uint32_t mask;
     uint64_t *filter;
+    uint64_t *pair;
     uint32_t filter_log2;
     uint32_t max_len, nkeys;
 } index_builder;
@@ -47,11 +48,12 @@ typedef struct builder {
     onoma__source_rec *sources;
     onoma__entry_rec *entries;
     size_t nentries, capentries;
-    uint32_t *ids; /* entry + 1 */
+    uint64_t *ids; /* hash32 << 32 | entry + 1; the image keeps only the entry */
     uint32_t ids_mask;
     onoma__buf style_names; /* NUL-separated */
     uint32_t nstyles;
-    onoma__str *forms;      /* nentries * MAX_STYLES, compacted at the end */
+    struct sform { uint32_t entry, style; onoma__str form; } *forms; /* sparse, made dense at the end */
+    size_t nforms, capforms;
     onoma__override *ov;
     size_t nov, capov;
     index_builder idx[2];
@@ -151,17 +153,28 @@ static int style_index(builder *b, const char *p, size_t n)
     return (int)b->nstyles++;
 }
 
-static uint32_t *id_slot(builder *b, const char *id, size_t n)
+/* The slot of an id: entry + 1 in its low 32 bits, 0 when absent (then
+ * set it with id_set). */
+static uint64_t *id_slot_h(builder *b, const char *id, size_t n, uint64_t h)
 {
-    uint64_t h = onoma__hash(id, n);
+    uint64_t tag = h >> 32 << 32;
     for (uint32_t i = (uint32_t)h & b->ids_mask;; i = (i + 1) & b->ids_mask) {
-        uint32_t e = b->ids[i];
-        if (!e)
+        uint64_t v = b->ids[i];
+        if (!v)
             return &b->ids[i];
-        onoma__str s = b->entries[e - 1].id;
+        if ((v & ~0xFFFFFFFFull) != tag)
+            continue;
+        onoma__str s = b->entries[(uint32_t)v - 1].id;
         if (s.len == n && memcmp(str_at(b, s), id, n) == 0)
             return &b->ids[i];
     }
+}
+
+static uint64_t *id_slot(builder *b, const char *id, size_t n) { return id_slot_h(b, id, n, onoma__hash(id, n)); }
+
+static void id_set(uint64_t *slot, const char *id, size_t n, uint32_t entry)
+{
+    *slot = onoma__hash(id, n) >> 32 << 32 | (entry + 1);
 }
 
 static int add_entry(builder *b, onoma__entry_rec *e)
@@ -169,16 +182,11 @@ static int add_entry(builder *b, onoma__entry_rec *e)
     if (b->nentries == b->capentries) {
         size_t nc = b->capentries ? b->capentries * 2 : 256;
         onoma__entry_rec *ne = realloc(b->entries, nc * sizeof *ne);
-        onoma__str *nf = realloc(b->forms, nc * MAX_STYLES * sizeof *nf);
-        if (ne)
-            b->entries = ne;
-        if (nf)
-            b->forms = nf;
-        if (!ne || !nf)
+        if (!ne)
             return b->rc = ONOMA_ENOMEM;
+        b->entries = ne;
         b->capentries = nc;
     }
-    memset(b->forms + b->nentries * MAX_STYLES, 0, MAX_STYLES * sizeof *b->forms);
     b->entries[b->nentries++] = *e;
     return 0;
 }
@@ -267,9 +275,9 @@ static void load_names(builder *b, uint32_t si)
             fail(b, ONOMA_ETABLE, s, rec->line, "empty canonical form");
             continue;
         }
-        uint32_t *slot = id_slot(b, f[0].p, f[0].len);
+        uint64_t *slot = id_slot(b, f[0].p, f[0].len);
         if (*slot) {
-            const onoma__entry_rec *o = &b->entries[*slot - 1];
+            const onoma__entry_rec *o = &b->entries[(uint32_t)*slot - 1];
             fail(b, ONOMA_EDUPLICATE, s, rec->line, "duplicate id '%.*s' (first at %s:%u)", (int)f[0].len,
                  f[0].p, b->src[o->source]->path, o->line);
             continue;
@@ -280,7 +288,7 @@ static void load_names(builder *b, uint32_t si)
         uint32_t ei = (uint32_t)b->nentries;
         if (add_entry(b, &e))
             return;
-        *slot = ei + 1;
+        id_set(slot, f[0].p, f[0].len, ei);
         add_claim(b, s, rec->line, ei, ONOMA__T_IDENTITY, f[2].p, f[2].len);
         if (rec->nf > 3) { /* variants: a|~b|?c */
             const char *p = f[3].p, *end = p + f[3].len;
@@ -316,7 +324,17 @@ static void load_names(builder *b, uint32_t si)
                 } else if (st < 0) {
                     fail(b, ONOMA_ETABLE, s, rec->line, "too many styles (at most %d)", MAX_STYLES);
                 } else {
-                    b->forms[(size_t)ei * MAX_STYLES + (size_t)st] = put_str(b, eq + 1, (size_t)(q - eq - 1));
+                    if (b->nforms == b->capforms) {
+                        size_t nc = b->capforms ? b->capforms * 2 : 64;
+                        struct sform *nf = realloc(b->forms, nc * sizeof *nf);
+                        if (!nf) {
+                            b->rc = ONOMA_ENOMEM;
+                            return;
+                        }
+                        b->forms = nf;
+                        b->capforms = nc;
+                    }
+                    b->forms[b->nforms++] = (struct sform){ei, (uint32_t)st, put_str(b, eq + 1, (size_t)(q - eq - 1))};
                     add_claim(b, s, rec->line, ei, ONOMA__T_IDENTITY, eq + 1, (size_t)(q - eq - 1));
                 }
                 p = q + 1;
@@ -328,25 +346,35 @@ static void load_names(builder *b, uint32_t si)
 static void load_pairs(builder *b, uint32_t si)
 {
     const onoma__source *s = b->src[si];
+    enum { AHEAD = 8 };
+    uint64_t hs[AHEAD];
+    for (size_t r = 0; r < s->nrec && r < AHEAD; r++)
+        hs[r] = onoma__hash(s->rec[r].f[1].p, s->rec[r].f[1].len);
     for (size_t r = 0; r < s->nrec && b->rc != ONOMA_ENOMEM; r++) {
         const onoma__record *rec = &s->rec[r];
         const onoma__field *f = rec->f;
+        uint64_t h = hs[r % AHEAD];
+        if (r + AHEAD < s->nrec) { /* the id table is large: fetch ahead */
+            uint64_t h2 = onoma__hash(s->rec[r + AHEAD].f[1].p, s->rec[r + AHEAD].f[1].len);
+            hs[r % AHEAD] = h2;
+            __builtin_prefetch(&b->ids[(uint32_t)h2 & b->ids_mask]);
+        }
         if (!f[1].len) {
             fail(b, ONOMA_ETABLE, s, rec->line, "empty canonical form");
             continue;
         }
         /* One entry per canonical form; its id is the canonical form. */
-        uint32_t *slot = id_slot(b, f[1].p, f[1].len);
+        uint64_t *slot = id_slot_h(b, f[1].p, f[1].len, h);
         uint32_t ei;
         if (*slot) {
-            ei = *slot - 1;
+            ei = (uint32_t)*slot - 1;
         } else {
             onoma__entry_rec e = {.type = ONOMA__TYPE_OTHER, .parent = UINT32_MAX, .source = si, .line = rec->line};
             e.canonical = e.id = put_str(b, f[1].p, f[1].len);
             ei = (uint32_t)b->nentries;
             if (add_entry(b, &e))
                 return;
-            *slot = ei + 1;
+            *slot = h >> 32 << 32 | (ei + 1);
         }
         add_claim(b, s, rec->line, ei, 0, f[0].p, f[0].len);
     }
@@ -413,76 +441,39 @@ static size_t word_ends(const char *key, size_t n, uint32_t *ends, size_t max)
     return k;
 }
 
-static onoma__slot *find_slot(index_builder *ib, const char *key, size_t n, uint64_t h, int *found)
+/* An index entry to place: a key (a claim's spelling) or a prefix of one. */
+typedef struct item {
+    uint64_t h;
+    uint32_t ci;  /* claim */
+    uint32_t len; /* bytes; top bit = a prefix */
+} item;
+#define ITEM_PREFIX 0x80000000u
+
+/* Stable LSD radix sort on the top 32 bits of h: equal keys end up next to
+ * each other, and in the order of their home slots (the top bits). */
+static int sort_items(item **v, size_t n)
 {
-    uint32_t h32 = (uint32_t)(h >> 32);
-    for (uint32_t i = (uint32_t)h & ib->mask;; i = (i + 1) & ib->mask) {
-        onoma__slot *sl = &ib->slots[i];
-        if (!sl->len_flags) {
-            *found = 0;
-            return sl;
-        }
-        if (sl->hash32 == h32 && (sl->len_flags & 0xFFFFFF) == n && memcmp(ib->keys.data + sl->key_off, key, n) == 0) {
-            *found = 1;
-            return sl;
-        }
+    item *tmp = malloc(n * sizeof *tmp), *a = *v;
+    if (!tmp && n)
+        return ONOMA_ENOMEM;
+    for (int shift = 32; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((a[i].h >> shift) & 0xFF) + 1]++;
+        for (int d = 0; d < 256; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(a[i].h >> shift) & 0xFF]++] = a[i];
+        item *t = a;
+        a = tmp;
+        tmp = t;
     }
+    *v = a;
+    free(tmp);
+    return 0;
 }
 
 static uint64_t filter_bit(uint64_t h, uint32_t log2) { return (h * 0x9E3779B97F4A7C15ull) >> (64 - log2); }
-
-/* Hash all claims of one index into its slot array. */
-static void hash_index(builder *b, int k)
-{
-    index_builder *ib = &b->idx[k];
-    uint32_t ends[256];
-    size_t bound = 0;
-    for (size_t i = 0; i < ib->nc; i++)
-        bound += 1 + word_ends(ib->keys.data + ib->c[i].off, ib->c[i].len, ends, 256);
-    ib->mask = pow2_at_least(bound + bound / 2 + 1) - 1;
-    ib->slots = calloc((size_t)ib->mask + 1, sizeof *ib->slots);
-    ib->filter_log2 = 10;
-    while (ib->filter_log2 < 27 && (1ull << ib->filter_log2) < 16 * (uint64_t)ib->nc)
-        ib->filter_log2++;
-    ib->filter = calloc((1ull << ib->filter_log2) / 64, sizeof(uint64_t));
-    if (!ib->slots || !ib->filter) {
-        b->rc = ONOMA_ENOMEM;
-        return;
-    }
-    for (size_t i = 0; i < ib->nc; i++) {
-        claim *c = &ib->c[i];
-        const char *key = ib->keys.data + c->off;
-        int found;
-        uint64_t h = onoma__hash(key, c->len);
-        onoma__slot *sl = find_slot(ib, key, c->len, h, &found);
-        if (!found) {
-            sl->hash32 = (uint32_t)(h >> 32);
-            sl->key_off = c->off;
-            sl->len_flags = c->len;
-            ib->nkeys++;
-        }
-        sl->len_flags |= ONOMA__SLOT_KEY << 24;
-        c->next = sl->targets;
-        sl->targets = (uint32_t)i + 1;
-        if (c->len > ib->max_len)
-            ib->max_len = c->len;
-        size_t ne = word_ends(key, c->len, ends, 256);
-        uint64_t fh = ne ? onoma__hash(key, ends[0]) : h;
-        uint64_t fb = filter_bit(fh, ib->filter_log2);
-        ib->filter[fb >> 6] |= 1ull << (fb & 63);
-        for (size_t e = 0; e < ne; e++) {
-            uint64_t ph = onoma__hash(key, ends[e]);
-            onoma__slot *ps = find_slot(ib, key, ends[e], ph, &found);
-            if (!found) {
-                ps->hash32 = (uint32_t)(ph >> 32);
-                ps->key_off = c->off;
-                ps->len_flags = ends[e];
-                ib->nkeys++;
-            }
-            ps->len_flags |= ONOMA__SLOT_LONGER << 24;
-        }
-    }
-}
 
 static int same_canonical(const builder *b, uint32_t e1, uint32_t e2)
 {
@@ -490,66 +481,208 @@ static int same_canonical(const builder *b, uint32_t e1, uint32_t e2)
     return a.len == c.len && memcmp(str_at(b, a), str_at(b, c), a.len) == 0;
 }
 
-/* Turn each key's claim list into its target list, checking conflicts. */
-static void resolve_targets(builder *b, int k)
+/* The target list of one key from its claims: merged per entry, checked for
+ * conflicts (different canonical forms, not all marked shared). */
+static void add_targets(builder *b, int k, const item *g, size_t ng, onoma__slot *sl)
 {
     index_builder *ib = &b->idx[k];
     uint32_t tmp[64];
-    for (uint32_t i = 0; i <= ib->mask && b->rc != ONOMA_ENOMEM; i++) {
-        onoma__slot *sl = &ib->slots[i];
-        if (!((sl->len_flags >> 24) & ONOMA__SLOT_KEY))
+    size_t n = 0;
+    int all_shared = 1, reported = 0;
+    for (size_t x = 0; x < ng; x++) {
+        if (g[x].len & ITEM_PREFIX)
             continue;
-        size_t n = 0;
-        int all_shared = 1, reported = 0;
-        for (uint32_t ci = sl->targets; ci; ci = ib->c[ci - 1].next) {
-            const claim *c = &ib->c[ci - 1];
-            uint32_t e = c->ef >> 3, tf = c->ef & 7;
-            if (!(tf & ONOMA__T_SHARED))
-                all_shared = 0;
-            size_t j = 0;
-            while (j < n && (tmp[j] >> 3) != e)
-                j++;
-            if (j < n) { /* the same entry again: merge */
-                uint32_t old = tmp[j] & 7;
-                uint32_t g = (old & tf & ONOMA__T_GUARDED);
-                tmp[j] = e << 3 | g | ((old | tf) & (ONOMA__T_SHARED | ONOMA__T_IDENTITY));
-                if (k == ONOMA__IDX_EXACT && b->sources[b->entries[e].source].kind == ONOMA__KIND_PAIRS &&
-                    !reported) {
-                    const onoma__entry_rec *er = &b->entries[e];
-                    fail(b, ONOMA_EDUPLICATE, b->src[er->source], er->line, "duplicate variant '%.*s'",
-                         (int)c->olen, c->orig);
-                    reported = 1;
-                }
-                continue;
-            }
-            if (n == 64)
-                continue; /* more than 64 entities on one spelling: keep the first 64 */
-            tmp[n++] = c->ef;
-        }
-        /* Conflict: different canonical forms, not all marked shared. */
-        if (!all_shared && !reported) {
-            for (size_t j = 1; j < n && !reported; j++) {
-                if (same_canonical(b, tmp[0] >> 3, tmp[j] >> 3))
-                    continue;
-                const onoma__entry_rec *a = &b->entries[tmp[0] >> 3], *c = &b->entries[tmp[j] >> 3];
-                const claim *cl = NULL;
-                for (uint32_t ci = sl->targets; ci; ci = ib->c[ci - 1].next)
-                    if (ib->c[ci - 1].ef >> 3 == tmp[j] >> 3)
-                        cl = &ib->c[ci - 1];
-                int pairs = b->sources[c->source].kind == ONOMA__KIND_PAIRS;
-                fail(b, pairs ? ONOMA_EDUPLICATE : ONOMA_ECONFLICT, b->src[c->source], c->line,
-                     "'%.*s' of '%s' is also claimed by '%s' (%s:%u)%s%s", (int)cl->olen, cl->orig,
-                     str_at(b, c->id), str_at(b, a->id), b->src[a->source]->path, a->line,
-                     k == ONOMA__IDX_FOLD ? " after folding" : "",
-                     pairs ? "" : "; mark it '?' in both to report it as ambiguous");
+        const claim *c = &ib->c[g[x].ci];
+        uint32_t e = c->ef >> 3, tf = c->ef & 7;
+        if (!(tf & ONOMA__T_SHARED))
+            all_shared = 0;
+        size_t j = 0;
+        while (j < n && (tmp[j] >> 3) != e)
+            j++;
+        if (j < n) { /* the same entry again: merge */
+            uint32_t old = tmp[j] & 7;
+            tmp[j] = e << 3 | (old & tf & ONOMA__T_GUARDED) | ((old | tf) & (ONOMA__T_SHARED | ONOMA__T_IDENTITY));
+            if (k == ONOMA__IDX_EXACT && b->sources[b->entries[e].source].kind == ONOMA__KIND_PAIRS && !reported) {
+                const onoma__entry_rec *er = &b->entries[e];
+                fail(b, ONOMA_EDUPLICATE, b->src[er->source], er->line, "duplicate variant '%.*s'", (int)c->olen,
+                     c->orig);
                 reported = 1;
             }
+            continue;
         }
-        sl->targets = (uint32_t)(b->targets.len / 4);
-        uint32_t cnt = (uint32_t)n;
-        if (onoma__buf_put(&b->targets, &cnt, 4) || onoma__buf_put(&b->targets, tmp, 4 * n))
-            b->rc = ONOMA_ENOMEM;
+        if (n < 64) /* more than 64 entities on one spelling: keep the first 64 */
+            tmp[n++] = c->ef;
     }
+    for (size_t j = 1; j < n && !all_shared && !reported; j++) {
+        if (same_canonical(b, tmp[0] >> 3, tmp[j] >> 3))
+            continue;
+        const onoma__entry_rec *a = &b->entries[tmp[0] >> 3], *c = &b->entries[tmp[j] >> 3];
+        const claim *cl = NULL;
+        for (size_t x = 0; x < ng && !cl; x++)
+            if (!(g[x].len & ITEM_PREFIX) && ib->c[g[x].ci].ef >> 3 == tmp[j] >> 3)
+                cl = &ib->c[g[x].ci];
+        int pairs = b->sources[c->source].kind == ONOMA__KIND_PAIRS;
+        fail(b, pairs ? ONOMA_EDUPLICATE : ONOMA_ECONFLICT, b->src[c->source], c->line,
+             "'%.*s' of '%s' is also claimed by '%s' (%s:%u)%s%s", (int)cl->olen, cl->orig, str_at(b, c->id),
+             str_at(b, a->id), b->src[a->source]->path, a->line, k == ONOMA__IDX_FOLD ? " after folding" : "",
+             pairs ? "" : "; mark it '?' in both to report it as ambiguous");
+        reported = 1;
+    }
+    sl->targets = (uint32_t)(b->targets.len / 4);
+    uint32_t cnt = (uint32_t)n;
+    if (onoma__buf_put(&b->targets, &cnt, 4) || onoma__buf_put(&b->targets, tmp, 4 * n))
+        b->rc = ONOMA_ENOMEM;
+}
+
+static void place(index_builder *ib, uint32_t pos, const item *rep, uint32_t flags)
+{
+    onoma__slot *sl = &ib->slots[pos];
+    sl->hash32 = (uint32_t)rep->h;
+    sl->key_off = ib->c[rep->ci].off;
+    sl->len_flags = (rep->len & ~ITEM_PREFIX) | flags << 24;
+    ib->nkeys++;
+}
+
+/* Build one index: every claim's key and its word-end prefixes, sorted by
+ * hash, grouped per key, placed by linear probing in slot order (so the
+ * slot array is written front to back). */
+static void hash_index(builder *b, int k)
+{
+    index_builder *ib = &b->idx[k];
+    uint32_t ends[256];
+    size_t nitems = 0;
+    for (size_t i = 0; i < ib->nc; i++)
+        nitems += 1 + word_ends(ib->keys.data + ib->c[i].off, ib->c[i].len, ends, 256);
+    item *it = malloc((nitems ? nitems : 1) * sizeof *it);
+    ib->filter_log2 = 10;
+    while (ib->filter_log2 < 27 && (1ull << ib->filter_log2) < 16 * (uint64_t)ib->nc)
+        ib->filter_log2++;
+    ib->filter = calloc((1ull << ib->filter_log2) / 64, sizeof(uint64_t));
+    ib->pair = calloc(65536 / 64, sizeof(uint64_t));
+    if (!it || !ib->filter || !ib->pair) {
+        free(it);
+        b->rc = ONOMA_ENOMEM;
+        return;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < ib->nc; i++) {
+        const claim *c = &ib->c[i];
+        const char *key = ib->keys.data + c->off;
+        uint64_t h = onoma__hash(key, c->len);
+        it[m++] = (item){h, (uint32_t)i, c->len};
+        if (c->len > ib->max_len)
+            ib->max_len = c->len;
+        size_t ne = word_ends(key, c->len, ends, 256);
+        for (size_t e = 0; e < ne; e++)
+            it[m++] = (item){onoma__hash(key, ends[e]), (uint32_t)i, ends[e] | ITEM_PREFIX};
+        uint64_t fb = filter_bit(ne ? it[m - ne].h : h, ib->filter_log2);
+        ib->filter[fb >> 6] |= 1ull << (fb & 63);
+        /* the pair filter: first two bytes (see format.h) */
+        const unsigned char *u = (const unsigned char *)key;
+        if (u[0] < 0x80) {
+            int fold = k == ONOMA__IDX_FOLD;
+            unsigned c0 = onoma__pair_class(u[0], fold, onoma__ascii_word);
+            unsigned c1 = onoma__pair_class(c->len > 1 ? u[1] : ' ', fold, onoma__ascii_word);
+            unsigned p1 = c0 << 8 | c1, p2 = c0 << 8 | 0x80;
+            ib->pair[p1 >> 6] |= 1ull << (p1 & 63);
+            /* a non-ASCII second character may fold to anything, or end the word */
+            if (fold || c1 == 0)
+                ib->pair[p2 >> 6] |= 1ull << (p2 & 63);
+        }
+    }
+    if (sort_items(&it, m)) {
+        free(it);
+        b->rc = ONOMA_ENOMEM;
+        return;
+    }
+    /* distinct keys (an upper bound: equal hashes of different keys are split below) */
+    size_t distinct = 0;
+    for (size_t i = 0; i < m; i++)
+        distinct += i == 0 || it[i].h != it[i - 1].h || (it[i].len & ~ITEM_PREFIX) != (it[i - 1].len & ~ITEM_PREFIX);
+    uint32_t size = pow2_at_least(distinct + distinct / 3 + 16);
+    uint32_t bits = 0;
+    while ((1u << bits) < size)
+        bits++;
+    ib->mask = size - 1;
+    ib->slots = calloc(size, sizeof *ib->slots);
+    item *spill = NULL;
+    size_t nspill = 0;
+    if (!ib->slots) {
+        free(it);
+        b->rc = ONOMA_ENOMEM;
+        return;
+    }
+    uint32_t next = 0; /* first slot not yet taken by the in-order placement */
+    int wrapped = 0;
+    for (size_t i = 0; i < m && b->rc != ONOMA_ENOMEM;) {
+        /* the run of items with these top 32 bits, then split by hash, length and bytes */
+        size_t j = i + 1;
+        while (j < m && (it[j].h >> 32) == (it[i].h >> 32))
+            j++;
+        for (size_t a = i; a < j; a++) {
+            if (it[a].ci == UINT32_MAX)
+                continue; /* already grouped */
+            uint32_t alen = it[a].len & ~ITEM_PREFIX;
+            const char *akey = ib->keys.data + ib->c[it[a].ci].off;
+            uint32_t flags = 0;
+            item grp[256];
+            size_t ng = 0;
+            for (size_t x = a; x < j; x++) {
+                if (it[x].ci == UINT32_MAX || it[x].h != it[a].h || (it[x].len & ~ITEM_PREFIX) != alen)
+                    continue;
+                if (x != a && memcmp(ib->keys.data + ib->c[it[x].ci].off, akey, alen) != 0)
+                    continue;
+                flags |= (it[x].len & ITEM_PREFIX) ? ONOMA__SLOT_LONGER : ONOMA__SLOT_KEY;
+                if (!(it[x].len & ITEM_PREFIX) && ng < 256)
+                    grp[ng++] = it[x];
+                if (x != a)
+                    it[x].ci = UINT32_MAX;
+            }
+            item rep = it[a];
+            uint32_t home = (uint32_t)(rep.h >> (64 - bits));
+            uint32_t pos = home > next ? home : next;
+            if (wrapped || pos >= size) {
+                /* past the end: placed after the in-order pass, by probing */
+                item *ns = realloc(spill, (nspill + 1) * sizeof *ns);
+                if (!ns) {
+                    b->rc = ONOMA_ENOMEM;
+                    break;
+                }
+                spill = ns;
+                spill[nspill] = rep;
+                spill[nspill].len = alen | flags << 24; /* flags travel in the top byte */
+                nspill++;
+                if (flags & ONOMA__SLOT_KEY) {
+                    /* targets now, slot later: remember them by index */
+                    onoma__slot tmp = {0};
+                    add_targets(b, k, grp, ng, &tmp);
+                    spill[nspill - 1].ci = rep.ci;
+                    spill[nspill - 1].h = rep.h;
+                    /* keep the targets index in the claim's spare field */
+                    ib->c[rep.ci].next = tmp.targets;
+                }
+                wrapped = 1;
+                continue;
+            }
+            place(ib, pos, &rep, flags);
+            if (flags & ONOMA__SLOT_KEY)
+                add_targets(b, k, grp, ng, &ib->slots[pos]);
+            next = pos + 1;
+        }
+        i = j;
+    }
+    for (size_t i = 0; i < nspill && b->rc != ONOMA_ENOMEM; i++) {
+        uint32_t flags = spill[i].len >> 24, len = spill[i].len & 0xFFFFFF;
+        uint32_t pos = (uint32_t)(spill[i].h >> (64 - bits));
+        while (ib->slots[pos].len_flags)
+            pos = (pos + 1) & ib->mask;
+        item rep = {spill[i].h, spill[i].ci, len};
+        place(ib, pos, &rep, flags);
+        if (flags & ONOMA__SLOT_KEY)
+            ib->slots[pos].targets = ib->c[spill[i].ci].next;
+    }
+    free(spill);
+    free(it);
 }
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
@@ -568,6 +701,7 @@ static void builder_free(builder *b)
         free(b->idx[k].c);
         free(b->idx[k].slots);
         free(b->idx[k].filter);
+        free(b->idx[k].pair);
     }
     onoma__buf_free(&b->targets);
     onoma__buf_free(&b->scratch);
@@ -581,9 +715,9 @@ static void link_parents(builder *b)
         const char *slash = strrchr(id, '/');
         if (!slash || b->sources[e->source].kind != ONOMA__KIND_NAMES)
             continue;
-        uint32_t *p = id_slot(b, id, (size_t)(slash - id));
+        uint64_t *p = id_slot(b, id, (size_t)(slash - id));
         if (*p)
-            e->parent = *p - 1;
+            e->parent = (uint32_t)*p - 1;
     }
 }
 
@@ -619,6 +753,7 @@ static int assemble(builder *b, void **image, size_t *size)
             continue;
         h.idx[k].slots_off = off, off = align8(off + ((size_t)ib->mask + 1) * sizeof(onoma__slot));
         h.idx[k].filter_off = off, off = align8(off + (1ull << ib->filter_log2) / 8);
+        h.idx[k].pair_off = off, off = align8(off + 65536 / 8);
         h.idx[k].mask = ib->mask;
         h.idx[k].filter_log2 = ib->filter_log2;
         h.idx[k].max_key_len = ib->max_len;
@@ -640,11 +775,12 @@ static int assemble(builder *b, void **image, size_t *size)
     /* The style names were interned last; scratch holds their onoma__str. */
     memcpy(img + h.styles_off, b->scratch.data, nst * sizeof(onoma__str));
     onoma__str *forms = (onoma__str *)(img + h.forms_off);
-    for (size_t e = 0; e < b->nentries; e++)
-        for (size_t s = 0; s < nst; s++)
-            forms[e * nst + s] = b->forms[e * MAX_STYLES + s];
+    for (size_t i = 0; i < b->nforms; i++)
+        forms[(size_t)b->forms[i].entry * nst + b->forms[i].style] = b->forms[i].form;
     memcpy(img + h.targets_off, b->targets.data, b->targets.len);
-    memcpy(img + h.ids_off, b->ids, ((size_t)b->ids_mask + 1) * 4);
+    uint32_t *ids = (uint32_t *)(img + h.ids_off);
+    for (size_t i = 0; i <= b->ids_mask; i++)
+        ids[i] = (uint32_t)b->ids[i];
     memcpy(img + h.overrides_off, b->ov, b->nov * sizeof(onoma__override));
     for (int k = 0; k < 2; k++) {
         index_builder *ib = &b->idx[k];
@@ -657,6 +793,7 @@ static int assemble(builder *b, void **image, size_t *size)
                 sl[i].key_off += (uint32_t)koff[k];
         }
         memcpy(img + h.idx[k].filter_off, ib->filter, (1ull << ib->filter_log2) / 8);
+        memcpy(img + h.idx[k].pair_off, ib->pair, 65536 / 8);
     }
     *image = img;
     *size = off;
@@ -676,7 +813,7 @@ int onoma__build(onoma__source *const *src, size_t nsrc, unsigned flags, void **
     for (size_t i = 0; i < nsrc; i++)
         nrec += src[i]->nrec;
     b.ids_mask = pow2_at_least(2 * nrec + 2) - 1;
-    b.ids = calloc((size_t)b.ids_mask + 1, 4);
+    b.ids = calloc((size_t)b.ids_mask + 1, sizeof *b.ids);
     b.sources = calloc(nsrc ? nsrc : 1, sizeof *b.sources);
     if (!b.ids || !b.sources) {
         builder_free(&b);
@@ -713,8 +850,6 @@ int onoma__build(onoma__source *const *src, size_t nsrc, unsigned flags, void **
         if (k == ONOMA__IDX_FOLD && (flags & ONOMA__BUILD_EXACT_ONLY))
             break;
         hash_index(&b, k);
-        if (b.rc != ONOMA_ENOMEM)
-            resolve_targets(&b, k);
         free(b.idx[k].c); /* claims are no longer needed */
         b.idx[k].c = NULL;
     }

@@ -7,7 +7,9 @@
  * registers its prefixes that end at a word end, flagged LONGER, so that the
  * matcher can grow a span word by word and stop as soon as no key can
  * continue it. A bitmap filter over the keys' first words lets the matcher
- * skip most words of running text with one memory access. */
+ * skip most words of running text with one memory access, and a bitmap over
+ * the first two bytes of the keys lets it skip most words before even
+ * looking for their end (see onoma__pair_index). */
 #ifndef ONOMA_TABLE_FORMAT_H
 #define ONOMA_TABLE_FORMAT_H
 
@@ -25,6 +27,7 @@ typedef struct onoma__str {
 typedef struct onoma__index_hdr {
     uint64_t slots_off;   /* (mask + 1) slots; 0 when the index was not built */
     uint64_t filter_off;  /* 1 << filter_log2 bits */
+    uint64_t pair_off;    /* 65536 bits: the first two bytes a matching word can start with */
     uint32_t mask;
     uint32_t filter_log2;
     uint32_t max_key_len; /* bytes */
@@ -94,5 +97,18 @@ typedef struct onoma__slot {
 #define ONOMA__T_GUARDED 0x1u  /* common word: match only capitalised, next to a capitalised word */
 #define ONOMA__T_SHARED 0x2u   /* may be claimed by several entities */
 #define ONOMA__T_IDENTITY 0x4u /* the canonical or a style form of the entry */
+
+/* The pair filter's index for a word starting with bytes b0 b1 (b1 = 0 when
+ * the word has one byte): ASCII bytes as they are (lower-cased for the fold
+ * index), any byte >= 0x80 as 0x80, a non-word second byte as 0. A word
+ * whose first byte is >= 0x80 is never filtered out. */
+static inline unsigned onoma__pair_class(unsigned char b, int fold, const unsigned char *word_tab)
+{
+    if (b >= 0x80)
+        return 0x80;
+    if (!word_tab[b])
+        return 0;
+    return fold && b >= 'A' && b <= 'Z' ? b + 32u : b;
+}
 
 #endif

@@ -86,9 +86,10 @@ static const char *check_image(const unsigned char *base, size_t size)
         const onoma__index_hdr *ix = &h->idx[k];
         if (!ix->slots_off)
             continue;
-        if (((ix->mask + 1) & ix->mask) != 0 || ix->filter_log2 < 6 || ix->filter_log2 > 40 ||
+        if (((ix->mask + 1) & ix->mask) != 0 || ix->mask < 15 || ix->filter_log2 < 6 || ix->filter_log2 > 40 ||
             !in_range(ix->slots_off, ((uint64_t)ix->mask + 1) * sizeof(onoma__slot), size) ||
-            !in_range(ix->filter_off, (1ull << ix->filter_log2) / 8, size))
+            !in_range(ix->filter_off, (1ull << ix->filter_log2) / 8, size) ||
+            !in_range(ix->pair_off, 65536 / 8, size))
             return "bad index header";
         const onoma__slot *s = (const onoma__slot *)(base + ix->slots_off);
         uint64_t used = 0;
@@ -136,7 +137,11 @@ int onoma__layer_from_image(const char *path, void *image, size_t size, onoma__l
             continue;
         L->idx[k].slots = (const onoma__slot *)(L->base + h->idx[k].slots_off);
         L->idx[k].filter = (const uint64_t *)(L->base + h->idx[k].filter_off);
+        L->idx[k].pair = (const uint64_t *)(L->base + h->idx[k].pair_off);
         L->idx[k].mask = h->idx[k].mask;
+        L->idx[k].shift = 64;
+        for (uint32_t m = h->idx[k].mask; m; m >>= 1)
+            L->idx[k].shift--;
         L->idx[k].filter_log2 = h->idx[k].filter_log2;
         L->idx[k].max_key_len = h->idx[k].max_key_len;
     }

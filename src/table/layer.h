@@ -13,7 +13,9 @@
 typedef struct onoma__layer_index {
     const onoma__slot *slots;
     const uint64_t *filter;
+    const uint64_t *pair;
     uint32_t mask, filter_log2, max_key_len;
+    uint32_t shift; /* home slot = h >> shift */
 } onoma__layer_index;
 
 typedef struct onoma__layer {
@@ -40,6 +42,12 @@ void onoma__layer_close(onoma__layer *L);
 
 static inline const char *onoma__lstr(const onoma__layer *L, onoma__str s) { return L->str + s.off; }
 
+/* May a word starting with these bytes (see onoma__pair_class) begin a key? */
+static inline int onoma__layer_pair(const onoma__layer_index *ix, unsigned idx)
+{
+    return (int)((ix->pair[idx >> 6] >> (idx & 63)) & 1);
+}
+
 static inline int onoma__layer_filter(const onoma__layer_index *ix, uint64_t h)
 {
     uint64_t b = (h * 0x9E3779B97F4A7C15ull) >> (64 - ix->filter_log2);
@@ -49,8 +57,8 @@ static inline int onoma__layer_filter(const onoma__layer_index *ix, uint64_t h)
 static inline const onoma__slot *onoma__layer_find(const onoma__layer *L, const onoma__layer_index *ix,
                                                    const char *key, size_t n, uint64_t h)
 {
-    uint32_t h32 = (uint32_t)(h >> 32);
-    for (uint32_t i = (uint32_t)h & ix->mask;; i = (i + 1) & ix->mask) {
+    uint32_t h32 = (uint32_t)h;
+    for (uint32_t i = (uint32_t)(h >> ix->shift);; i = (i + 1) & ix->mask) {
         const onoma__slot *sl = &ix->slots[i];
         if (!sl->len_flags)
             return NULL;
