@@ -195,8 +195,9 @@ def greek_rules():
 def block_fallback():
     lines = ['# Fallback: every Cyrillic letter the rules above left, as in ISO 9:1995',
              '# (letters ISO 9 lacks: see tools/translit/cyrl_gen.py), and the archaic,',
-             '# Coptic and symbol letters of the Greek block.',
-             '::Null;']
+             '# Coptic and symbol letters of the Greek block.  NFC first, so that a',
+             '# Cyrillic letter split by the NFD of a Greek scheme is whole again.',
+             '::NFC;']
     lines += cyr_rules()
     lines += greek_rules()
     return lines
