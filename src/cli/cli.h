@@ -17,7 +17,8 @@ extern const char *cli_prog; /* "onoma" */
 /* "onoma: error: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* An onoma_error as "onoma: error: FILE:LINE:COL: message". */
+/* An onoma_error as "onoma: error: FILE:LINE:COL: message" (or "FILE: message"
+ * for bad input, whose message gives the byte offset and line). */
 void cli_report(const onoma_error *e);
 /* Usage error: message, a pointer to --help, returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -22,6 +22,8 @@ static const char help[] =
     "      --invalid=MODE       invalid UTF-8 or NUL bytes: error (default: stop with\n"
     "                           the byte offset, exit 1), keep (pass through), replace (U+FFFD)\n"
     "      --no-guard           rewrite spellings that are also common words everywhere\n"
+    "      --any-case           let words written in lower case match names (by default\n"
+    "                           'iran' is left alone: only 'Iran', 'IRAN' match)\n"
     "      --report FILE        write JSON Lines: one object per rewrite or ambiguity\n"
     "  -o, --output FILE        write to FILE (atomically: all or nothing)\n"
     "  -j, --jobs N             use N threads on large inputs (output stays in order)\n"
@@ -88,6 +90,7 @@ int cmd_normalize(int argc, char **argv)
         {"exact", no_argument, NULL, 'x'},
         {"invalid", required_argument, NULL, 'I'},
         {"no-guard", no_argument, NULL, 'G'},
+        {"any-case", no_argument, NULL, 'A'},
         {"report", required_argument, NULL, 'r'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
@@ -109,6 +112,7 @@ int cmd_normalize(int argc, char **argv)
         case 's': opt.style = optarg; break;
         case 'x': opt.flags |= ONOMA_EXACT; break;
         case 'G': opt.flags |= ONOMA_NO_GUARD; break;
+        case 'A': opt.flags |= ONOMA_ANY_CASE; break;
         case 'I':
             if (strcmp(optarg, "keep") == 0)
                 opt.flags |= ONOMA_INVALID_KEEP;

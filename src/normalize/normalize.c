@@ -135,9 +135,11 @@ static inline uint32_t next_cp(const unsigned char *s, size_t n, size_t i, int *
     return cp;
 }
 
-/* End of the word starting at i. Folds it into nz->fold in fold mode. */
+/* End of the word starting at i. Folds it into nz->fold in fold mode (only
+ * as far as a key could reach: a longer word matches nothing). */
 static size_t scan_word(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t i, int fold)
 {
+    size_t cap = (size_t)nz->max_key_len + 8;
     const onoma__fold_page *pc = NULL;
     uint32_t pg = 0;
     onoma__buf *f = &nz->fold;
@@ -148,7 +150,7 @@ static size_t scan_word(onoma_normalizer *nz, const unsigned char *s, size_t n, 
         if (c < 0x80) {
             if (!onoma__ascii_word[c])
                 return i;
-            if (fold) {
+            if (fold && f->len < cap) {
                 if (f->len == f->cap && onoma__buf_reserve(f, 64))
                     return i;
                 f->data[f->len++] = (char)onoma__fold_ascii[c];
@@ -160,7 +162,7 @@ static size_t scan_word(onoma_normalizer *nz, const unsigned char *s, size_t n, 
         uint32_t cp = next_cp(s, n, i, &len);
         if (len <= 0 || !onoma__is_word(cp))
             return i;
-        if (fold) {
+        if (fold && f->len < cap) {
             size_t fl;
             const char *fs = onoma__fold_lookup(cp, &fl, &pc, &pg);
             for (size_t k = 0; k < fl; k++) {
@@ -238,7 +240,7 @@ static size_t scan_sep(const unsigned char *s, size_t n, size_t i)
 /* All table keys that start at ws, by growing the span word by word.
  * Candidates come out by increasing end; for the same end, the latest layer. */
 static int candidates(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, size_t we, uint64_t h,
-                      cand *out)
+                      int final, cand *out)
 {
     const onoma_tables *t = nz->t;
     int k = nz->idx, nc = 0;
@@ -274,6 +276,22 @@ static int candidates(onoma_normalizer *nz, const unsigned char *s, size_t n, si
         size_t next = scan_sep(s, n, end);
         if (!next)
             break;
+        if (s[next] < 0x80 && (next + 1 < n || final)) {
+            /* may the next word continue any live prefix? */
+            unsigned c0 = onoma__pair_class(s[next], k, onoma__ascii_word);
+            unsigned c1 = onoma__pair_class(next + 1 < n ? s[next + 1] : ' ', k, onoma__ascii_word);
+            uint64_t go = 0;
+            for (size_t l = 0; l < t->nlayers; l++) {
+                if (!(alive >> l & 1))
+                    continue;
+                const onoma__layer_index *ix = &t->layers[l].idx[k];
+                uint64_t bit = onoma__cont_bit(h, c0 << 8 | c1, ix->cont_log2);
+                if ((ix->cont[bit >> 6] >> (bit & 63)) & 1)
+                    go |= 1ull << l;
+            }
+            if (!(alive &= go))
+                break;
+        }
         if (k == ONOMA__IDX_FOLD && fold_sep(nz, s, end, next))
             break;
         size_t e2 = scan_word(nz, s, n, next, k == ONOMA__IDX_FOLD);
@@ -295,6 +313,22 @@ static int first_cap(const unsigned char *s, size_t n, size_t i)
     int len;
     uint32_t cp = next_cp(s, n, i, &len);
     return len > 0 && onoma__char_case(cp) > 0;
+}
+
+/* Is the first cased letter of s[ws..end) lower case? */
+static int first_cased_lower(const unsigned char *s, size_t end, size_t ws)
+{
+    for (size_t i = ws; i < end;) {
+        int len;
+        uint32_t cp = next_cp(s, end, i, &len);
+        if (len <= 0)
+            return 0;
+        int c = onoma__char_case(cp);
+        if (c)
+            return c < 0;
+        i += (size_t)len;
+    }
+    return 0;
 }
 
 /* Start of the character that ends just before position p (p > 0). */
@@ -335,11 +369,31 @@ static int prev_word_cap(const unsigned char *s, size_t n, size_t ws)
     return first_cap(s, n, p);
 }
 
-/* A guarded spelling (a common word too) counts only when capitalised and
- * next to another capitalised word, one space or hyphen away. */
+/* Does a sentence (or the text, or a line) start at ws? Looks back over
+ * spaces and opening quotes and brackets. */
+static int sentence_start(const unsigned char *s, size_t ws)
+{
+    size_t p = ws, lim = ws > 32 ? ws - 32 : 0;
+    while (p > lim) {
+        size_t q = char_before(s, p);
+        unsigned c = s[q];
+        if (c == ' ' || c == '\t' || c == '"' || c == '(' || c == '[' || c == '\'' ||
+            (c == 0xE2 && p - q == 3 && s[q + 1] == 0x80 && (s[q + 2] == 0x9C || s[q + 2] == 0x98)) ||
+            (c == 0xC2 && p - q == 2 && (s[q + 1] == 0xA0 || s[q + 1] == 0xAB))) {
+            p = q;
+            continue;
+        }
+        return c == '.' || c == '!' || c == '?' || c == '\n' || c == '\r' || c == ':';
+    }
+    return p == 0;
+}
+
+/* A guarded spelling (a common word too) counts only when capitalised, not
+ * at the start of a sentence, and next to another capitalised word, one
+ * space or hyphen away. */
 static int guard_ok(const unsigned char *s, size_t n, size_t ws, size_t end)
 {
-    if (!first_cap(s, n, ws))
+    if (!first_cap(s, n, ws) || sentence_start(s, ws))
         return 0;
     if (prev_word_cap(s, n, ws))
         return 1;
@@ -404,7 +458,7 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
                      int *rewrite, const char *buf, int *rc)
 {
     const onoma_tables *t = nz->t;
-    int guard = -1;
+    int guard = -1, lower = -1;
     *rewrite = 0;
     for (int i = nc - 1; i >= 0; i--) {
         const onoma__layer *L = &t->layers[c[i].layer];
@@ -412,13 +466,19 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
         uint32_t ok[MAX_CANDS];
         size_t nok = 0;
         for (uint32_t j = 1; j <= tg[0] && nok < MAX_CANDS; j++) {
+            if (!(tg[j] & ONOMA__T_LOWER) && nz->idx == ONOMA__IDX_FOLD && !(nz->flags & ONOMA_ANY_CASE)) {
+                if (lower < 0)
+                    lower = first_cased_lower(s, c[i].end, ws);
+                if (lower)
+                    continue; /* "iran" is not the name Iran */
+            }
             if ((tg[j] & ONOMA__T_GUARDED) && !(nz->flags & ONOMA_NO_GUARD)) {
                 if (guard < 0)
                     guard = guard_ok(s, n, ws, c[i].end);
                 if (!guard)
                     continue;
             }
-            ok[nok++] = tg[j] >> 3;
+            ok[nok++] = tg[j] >> ONOMA__T_BITS;
         }
         if (!nok)
             continue;
@@ -515,10 +575,14 @@ static inline int pair_pass(const onoma_normalizer *nz, const unsigned char *s, 
     unsigned c0 = onoma__pair_class(s[ws], fold, onoma__ascii_word);
     unsigned c1 = onoma__pair_class(ws + 1 < n ? s[ws + 1] : ' ', fold, onoma__ascii_word);
     unsigned idx = c0 << 8 | c1;
+    /* a word written in lower case: only spellings written so (proper-noun rule) */
+    int lower = fold && s[ws] >= 'a' && s[ws] <= 'z' && !(nz->flags & ONOMA_ANY_CASE);
     const onoma_tables *t = nz->t;
-    for (size_t l = 0; l < t->nlayers; l++)
-        if (onoma__layer_pair(&t->layers[l].idx[nz->idx], idx))
+    for (size_t l = 0; l < t->nlayers; l++) {
+        const onoma__layer_index *ix = &t->layers[l].idx[nz->idx];
+        if (lower ? (int)((ix->lpair[idx >> 6] >> (idx & 63)) & 1) : onoma__layer_pair(ix, idx))
             return 1;
+    }
     return 0;
 }
 
@@ -543,7 +607,7 @@ static inline int ascii_block(const unsigned char *p, unsigned *word, unsigned *
 
 /* Everything about the word at ws: lookup, decision, output. Returns the end
  * of what it consumed (the word, or the whole matched span). */
-static size_t at_word(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, size_t *out,
+static size_t at_word(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, int final, size_t *out,
                       onoma_write_fn sink, void *ctx, int *rc)
 {
     cand cs[MAX_CANDS];
@@ -555,7 +619,7 @@ static size_t at_word(onoma_normalizer *nz, const unsigned char *s, size_t n, si
     size_t end = 0;
     int rewrite = 0;
     if (klen && klen <= nz->max_key_len) {
-        int nc = candidates(nz, s, n, ws, we, onoma__hash(key, klen), cs);
+        int nc = candidates(nz, s, n, ws, we, onoma__hash(key, klen), final, cs);
         if (nc)
             end = decide(nz, s, n, ws, cs, nc, &rewrite, (const char *)s, rc);
         if (*rc)
@@ -598,7 +662,7 @@ int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, size_t start, i
                     i = ws;
                     goto stop;
                 }
-                i = at_word(nz, s, n, ws, &out, sink, ctx, &rc);
+                i = at_word(nz, s, n, ws, final, &out, sink, ctx, &rc);
                 if (rc)
                     goto stop;
                 prevw = 1;
@@ -665,7 +729,7 @@ int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, size_t start, i
         }
         if (!final && i >= safe && n - i < ONOMA__LOOKAHEAD)
             break;
-        i = at_word(nz, s, n, i, &out, sink, ctx, &rc);
+        i = at_word(nz, s, n, i, final, &out, sink, ctx, &rc);
         if (rc)
             break;
     }

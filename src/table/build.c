@@ -17,10 +17,11 @@ const char *const onoma__type_names[] = {"person", "place", "org", "name", "othe
 /* A spelling claimed by an entry, before hashing. */
 typedef struct claim {
     uint32_t off, len;  /* key bytes in the index's key pool */
-    uint32_t ef;        /* entry << 3 | ONOMA__T_* */
+    uint32_t ef;        /* entry << ONOMA__T_BITS | ONOMA__T_* */
     uint32_t olen;      /* the spelling as written, for messages */
     const char *orig;
-    uint32_t next;      /* next claim of the same key + 1 */
+    uint32_t line;      /* where it is claimed */
+    uint32_t next;      /* spare: targets of a key placed late */
 } claim;
 
 typedef struct index_builder {
@@ -30,7 +31,8 @@ typedef struct index_builder {
     onoma__slot *slots;
     uint32_t mask;
     uint64_t *filter;
-    uint64_t *pair;
+    uint64_t *pair, *lpair, *cont;
+    uint32_t cont_log2;
     uint32_t filter_log2;
     uint32_t max_len, nkeys;
 } index_builder;
@@ -191,12 +193,34 @@ static int add_entry(builder *b, onoma__entry_rec *e)
     return 0;
 }
 
-/* Add a spelling of entry e to both indexes. */
+/* Add a spelling of entry e to both indexes. A canonical or style form
+ * that does not begin and end with a letter or digit ("U.S.") is kept as a
+ * replacement but cannot be matched. */
+/* Is the first cased letter of p lower case (or is there none)? */
+static int lower_first(const char *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = onoma__utf8_decode(s + i, n - i, &cp);
+        if (len <= 0)
+            return 1;
+        int c = onoma__char_case(cp);
+        if (c)
+            return c < 0;
+        i += (size_t)len;
+    }
+    return 1;
+}
+
 static void add_claim(builder *b, const onoma__source *s, uint32_t line, uint32_t entry, uint32_t tflags,
                       const char *p, size_t n)
 {
+    if (lower_first(p, n))
+        tflags |= ONOMA__T_LOWER;
     if (!first_last_word(p, n)) {
-        fail(b, ONOMA_ETABLE, s, line, "'%.*s' must begin and end with a letter or digit", (int)n, p);
+        if (!(tflags & ONOMA__T_IDENTITY))
+            fail(b, ONOMA_ETABLE, s, line, "'%.*s' must begin and end with a letter or digit", (int)n, p);
         return;
     }
     if (n > 4096) {
@@ -237,9 +261,10 @@ static void add_claim(builder *b, const onoma__source *s, uint32_t line, uint32_
         claim *c = &ib->c[ib->nc++];
         c->off = (uint32_t)ib->keys.len;
         c->len = (uint32_t)klen;
-        c->ef = entry << 3 | tflags;
+        c->ef = entry << ONOMA__T_BITS | tflags;
         c->orig = p;
         c->olen = (uint32_t)n;
+        c->line = line;
         c->next = 0;
         if (onoma__buf_put(&ib->keys, key, klen))
             b->rc = ONOMA_ENOMEM;
@@ -282,14 +307,22 @@ static void load_names(builder *b, uint32_t si)
                  f[0].p, b->src[o->source]->path, o->line);
             continue;
         }
+        /* "~Nice": a canonical form that is a common word too, guarded like a variant */
+        int cguard = f[2].p[0] == '~';
+        const char *cp = f[2].p + cguard;
+        size_t cl = f[2].len - (size_t)cguard;
+        if (!cl) {
+            fail(b, ONOMA_ETABLE, s, rec->line, "empty canonical form");
+            continue;
+        }
         onoma__entry_rec e = {.type = type, .parent = UINT32_MAX, .source = si, .line = rec->line};
         e.id = put_str(b, f[0].p, f[0].len);
-        e.canonical = put_str(b, f[2].p, f[2].len);
+        e.canonical = put_str(b, cp, cl);
         uint32_t ei = (uint32_t)b->nentries;
         if (add_entry(b, &e))
             return;
         id_set(slot, f[0].p, f[0].len, ei);
-        add_claim(b, s, rec->line, ei, ONOMA__T_IDENTITY, f[2].p, f[2].len);
+        add_claim(b, s, rec->line, ei, ONOMA__T_IDENTITY | (cguard ? ONOMA__T_GUARDED : 0), cp, cl);
         if (rec->nf > 3) { /* variants: a|~b|?c */
             const char *p = f[3].p, *end = p + f[3].len;
             while (p < end) {
@@ -493,18 +526,19 @@ static void add_targets(builder *b, int k, const item *g, size_t ng, onoma__slot
         if (g[x].len & ITEM_PREFIX)
             continue;
         const claim *c = &ib->c[g[x].ci];
-        uint32_t e = c->ef >> 3, tf = c->ef & 7;
+        uint32_t e = c->ef >> ONOMA__T_BITS, tf = c->ef & ONOMA__T_MASK;
         if (!(tf & ONOMA__T_SHARED))
             all_shared = 0;
         size_t j = 0;
-        while (j < n && (tmp[j] >> 3) != e)
+        while (j < n && (tmp[j] >> ONOMA__T_BITS) != e)
             j++;
         if (j < n) { /* the same entry again: merge */
-            uint32_t old = tmp[j] & 7;
-            tmp[j] = e << 3 | (old & tf & ONOMA__T_GUARDED) | ((old | tf) & (ONOMA__T_SHARED | ONOMA__T_IDENTITY));
+            uint32_t old = tmp[j] & ONOMA__T_MASK;
+            tmp[j] = e << ONOMA__T_BITS | (old & tf & ONOMA__T_GUARDED) |
+                     ((old | tf) & (ONOMA__T_SHARED | ONOMA__T_IDENTITY | ONOMA__T_LOWER));
             if (k == ONOMA__IDX_EXACT && b->sources[b->entries[e].source].kind == ONOMA__KIND_PAIRS && !reported) {
                 const onoma__entry_rec *er = &b->entries[e];
-                fail(b, ONOMA_EDUPLICATE, b->src[er->source], er->line, "duplicate variant '%.*s'", (int)c->olen,
+                fail(b, ONOMA_EDUPLICATE, b->src[er->source], c->line, "duplicate variant '%.*s'", (int)c->olen,
                      c->orig);
                 reported = 1;
             }
@@ -514,15 +548,32 @@ static void add_targets(builder *b, int k, const item *g, size_t ng, onoma__slot
             tmp[n++] = c->ef;
     }
     for (size_t j = 1; j < n && !all_shared && !reported; j++) {
-        if (same_canonical(b, tmp[0] >> 3, tmp[j] >> 3))
+        if (same_canonical(b, tmp[0] >> ONOMA__T_BITS, tmp[j] >> ONOMA__T_BITS))
             continue;
-        const onoma__entry_rec *a = &b->entries[tmp[0] >> 3], *c = &b->entries[tmp[j] >> 3];
-        const claim *cl = NULL;
-        for (size_t x = 0; x < ng && !cl; x++)
-            if (!(g[x].len & ITEM_PREFIX) && ib->c[g[x].ci].ef >> 3 == tmp[j] >> 3)
-                cl = &ib->c[g[x].ci];
+        const onoma__entry_rec *a = &b->entries[tmp[0] >> ONOMA__T_BITS], *c = &b->entries[tmp[j] >> ONOMA__T_BITS];
+        /* a replacement list is exact data: spellings that only fold alike are
+         * left to the matcher, which reports them as ambiguous */
+        if (k == ONOMA__IDX_FOLD && b->sources[a->source].kind == ONOMA__KIND_PAIRS &&
+            b->sources[c->source].kind == ONOMA__KIND_PAIRS)
+            continue;
+        const claim *cl = NULL, *c0 = NULL;
+        for (size_t x = 0; x < ng; x++) {
+            if (g[x].len & ITEM_PREFIX)
+                continue;
+            const claim *cx = &ib->c[g[x].ci];
+            if (!cl && cx->ef >> ONOMA__T_BITS == tmp[j] >> ONOMA__T_BITS)
+                cl = cx;
+            if (!c0 && cx->ef >> ONOMA__T_BITS == tmp[0] >> ONOMA__T_BITS)
+                c0 = cx;
+        }
+        /* the same spelling as written was reported by the exact index already */
+        if (k == ONOMA__IDX_FOLD && c0 && cl && c0->olen == cl->olen && memcmp(c0->orig, cl->orig, cl->olen) == 0 &&
+            !(b->flags & ONOMA__BUILD_EXACT_ONLY)) {
+            reported = 1;
+            continue;
+        }
         int pairs = b->sources[c->source].kind == ONOMA__KIND_PAIRS;
-        fail(b, pairs ? ONOMA_EDUPLICATE : ONOMA_ECONFLICT, b->src[c->source], c->line,
+        fail(b, pairs ? ONOMA_EDUPLICATE : ONOMA_ECONFLICT, b->src[c->source], cl->line,
              "'%.*s' of '%s' is also claimed by '%s' (%s:%u)%s%s", (int)cl->olen, cl->orig, str_at(b, c->id),
              str_at(b, a->id), b->src[a->source]->path, a->line, k == ONOMA__IDX_FOLD ? " after folding" : "",
              pairs ? "" : "; mark it '?' in both to report it as ambiguous");
@@ -553,13 +604,18 @@ static void hash_index(builder *b, int k)
     size_t nitems = 0;
     for (size_t i = 0; i < ib->nc; i++)
         nitems += 1 + word_ends(ib->keys.data + ib->c[i].off, ib->c[i].len, ends, 256);
+    ib->cont_log2 = 10;
+    while (ib->cont_log2 < 30 && (1ull << ib->cont_log2) < 16 * (uint64_t)(nitems - ib->nc))
+        ib->cont_log2++;
+    ib->cont = calloc((1ull << ib->cont_log2) / 64, sizeof(uint64_t));
     item *it = malloc((nitems ? nitems : 1) * sizeof *it);
     ib->filter_log2 = 10;
     while (ib->filter_log2 < 27 && (1ull << ib->filter_log2) < 16 * (uint64_t)ib->nc)
         ib->filter_log2++;
     ib->filter = calloc((1ull << ib->filter_log2) / 64, sizeof(uint64_t));
     ib->pair = calloc(65536 / 64, sizeof(uint64_t));
-    if (!it || !ib->filter || !ib->pair) {
+    ib->lpair = calloc(65536 / 64, sizeof(uint64_t));
+    if (!it || !ib->filter || !ib->pair || !ib->lpair || !ib->cont) {
         free(it);
         b->rc = ONOMA_ENOMEM;
         return;
@@ -573,21 +629,44 @@ static void hash_index(builder *b, int k)
         if (c->len > ib->max_len)
             ib->max_len = c->len;
         size_t ne = word_ends(key, c->len, ends, 256);
-        for (size_t e = 0; e < ne; e++)
-            it[m++] = (item){onoma__hash(key, ends[e]), (uint32_t)i, ends[e] | ITEM_PREFIX};
+        int fold = k == ONOMA__IDX_FOLD;
+        for (size_t e = 0; e < ne; e++) {
+            uint64_t ph = onoma__hash(key, ends[e]);
+            it[m++] = (item){ph, (uint32_t)i, ends[e] | ITEM_PREFIX};
+            /* the word that continues the prefix: its first two bytes */
+            const unsigned char *u = (const unsigned char *)key;
+            size_t w = ends[e];
+            while (w < c->len && !(u[w] < 0x80 ? onoma__ascii_word[u[w]] : 1))
+                w++;
+            if (w >= c->len || u[w] >= 0x80)
+                continue; /* the scanner never filters such words */
+            unsigned c0 = onoma__pair_class(u[w], fold, onoma__ascii_word);
+            unsigned c1 = onoma__pair_class(w + 1 < c->len ? u[w + 1] : ' ', fold, onoma__ascii_word);
+            uint64_t b1 = onoma__cont_bit(ph, c0 << 8 | c1, ib->cont_log2);
+            uint64_t b2 = onoma__cont_bit(ph, c0 << 8 | 0x80, ib->cont_log2);
+            ib->cont[b1 >> 6] |= 1ull << (b1 & 63);
+            if (fold || c1 == 0)
+                ib->cont[b2 >> 6] |= 1ull << (b2 & 63);
+        }
         uint64_t fb = filter_bit(ne ? it[m - ne].h : h, ib->filter_log2);
         ib->filter[fb >> 6] |= 1ull << (fb & 63);
         /* the pair filter: first two bytes (see format.h) */
-        const unsigned char *u = (const unsigned char *)key;
-        if (u[0] < 0x80) {
-            int fold = k == ONOMA__IDX_FOLD;
-            unsigned c0 = onoma__pair_class(u[0], fold, onoma__ascii_word);
-            unsigned c1 = onoma__pair_class(c->len > 1 ? u[1] : ' ', fold, onoma__ascii_word);
+        const unsigned char *u0 = (const unsigned char *)key;
+        if (u0[0] < 0x80) {
+            unsigned c0 = onoma__pair_class(u0[0], fold, onoma__ascii_word);
+            unsigned c1 = onoma__pair_class(c->len > 1 ? u0[1] : ' ', fold, onoma__ascii_word);
             unsigned p1 = c0 << 8 | c1, p2 = c0 << 8 | 0x80;
-            ib->pair[p1 >> 6] |= 1ull << (p1 & 63);
             /* a non-ASCII second character may fold to anything, or end the word */
-            if (fold || c1 == 0)
+            int both = fold || c1 == 0;
+            ib->pair[p1 >> 6] |= 1ull << (p1 & 63);
+            if (both)
                 ib->pair[p2 >> 6] |= 1ull << (p2 & 63);
+            /* words written in lower case can only match spellings that are too */
+            if (!fold || (c->ef & ONOMA__T_LOWER)) {
+                ib->lpair[p1 >> 6] |= 1ull << (p1 & 63);
+                if (both)
+                    ib->lpair[p2 >> 6] |= 1ull << (p2 & 63);
+            }
         }
     }
     if (sort_items(&it, m)) {
@@ -702,6 +781,8 @@ static void builder_free(builder *b)
         free(b->idx[k].slots);
         free(b->idx[k].filter);
         free(b->idx[k].pair);
+        free(b->idx[k].lpair);
+        free(b->idx[k].cont);
     }
     onoma__buf_free(&b->targets);
     onoma__buf_free(&b->scratch);
@@ -721,6 +802,13 @@ static void link_parents(builder *b)
     }
 }
 
+/* memcpy that also accepts an empty source (NULL, 0). */
+static void copy(void *dst, const void *src, size_t n)
+{
+    if (n)
+        memcpy(dst, src, n);
+}
+
 static int assemble(builder *b, void **image, size_t *size)
 {
     size_t nst = b->nstyles;
@@ -729,7 +817,7 @@ static int assemble(builder *b, void **image, size_t *size)
     size_t off = align8(sizeof(onoma__table_hdr));
     onoma__table_hdr h;
     memset(&h, 0, sizeof h);
-    memcpy(h.magic, ONOMA__TABLE_MAGIC, 8);
+    copy(h.magic, ONOMA__TABLE_MAGIC, 8);
     h.format = ONOMA__TABLE_FORMAT;
     h.fold_version = ONOMA__FOLD_VERSION;
     UVersionInfo uv;
@@ -754,6 +842,9 @@ static int assemble(builder *b, void **image, size_t *size)
         h.idx[k].slots_off = off, off = align8(off + ((size_t)ib->mask + 1) * sizeof(onoma__slot));
         h.idx[k].filter_off = off, off = align8(off + (1ull << ib->filter_log2) / 8);
         h.idx[k].pair_off = off, off = align8(off + 65536 / 8);
+        h.idx[k].lpair_off = off, off = align8(off + 65536 / 8);
+        h.idx[k].cont_off = off, off = align8(off + (1ull << ib->cont_log2) / 8);
+        h.idx[k].cont_log2 = ib->cont_log2;
         h.idx[k].mask = ib->mask;
         h.idx[k].filter_log2 = ib->filter_log2;
         h.idx[k].max_key_len = ib->max_len;
@@ -765,23 +856,23 @@ static int assemble(builder *b, void **image, size_t *size)
     unsigned char *img = calloc(1, off);
     if (!img)
         return ONOMA_ENOMEM;
-    memcpy(img, &h, sizeof h);
-    memcpy(img + h.strings_off, b->strings.data, b->strings.len);
-    memcpy(img + h.strings_off + koff[0], b->idx[0].keys.data, b->idx[0].keys.len);
+    copy(img, &h, sizeof h);
+    copy(img + h.strings_off, b->strings.data, b->strings.len);
+    copy(img + h.strings_off + koff[0], b->idx[0].keys.data, b->idx[0].keys.len);
     if (b->idx[1].keys.len)
-        memcpy(img + h.strings_off + koff[1], b->idx[1].keys.data, b->idx[1].keys.len);
-    memcpy(img + h.sources_off, b->sources, b->nsrc * sizeof(onoma__source_rec));
-    memcpy(img + h.entries_off, b->entries, b->nentries * sizeof(onoma__entry_rec));
+        copy(img + h.strings_off + koff[1], b->idx[1].keys.data, b->idx[1].keys.len);
+    copy(img + h.sources_off, b->sources, b->nsrc * sizeof(onoma__source_rec));
+    copy(img + h.entries_off, b->entries, b->nentries * sizeof(onoma__entry_rec));
     /* The style names were interned last; scratch holds their onoma__str. */
-    memcpy(img + h.styles_off, b->scratch.data, nst * sizeof(onoma__str));
+    copy(img + h.styles_off, b->scratch.data, nst * sizeof(onoma__str));
     onoma__str *forms = (onoma__str *)(img + h.forms_off);
     for (size_t i = 0; i < b->nforms; i++)
         forms[(size_t)b->forms[i].entry * nst + b->forms[i].style] = b->forms[i].form;
-    memcpy(img + h.targets_off, b->targets.data, b->targets.len);
+    copy(img + h.targets_off, b->targets.data, b->targets.len);
     uint32_t *ids = (uint32_t *)(img + h.ids_off);
     for (size_t i = 0; i <= b->ids_mask; i++)
         ids[i] = (uint32_t)b->ids[i];
-    memcpy(img + h.overrides_off, b->ov, b->nov * sizeof(onoma__override));
+    copy(img + h.overrides_off, b->ov, b->nov * sizeof(onoma__override));
     for (int k = 0; k < 2; k++) {
         index_builder *ib = &b->idx[k];
         if (!ib->slots)
@@ -792,8 +883,10 @@ static int assemble(builder *b, void **image, size_t *size)
             if (sl[i].len_flags)
                 sl[i].key_off += (uint32_t)koff[k];
         }
-        memcpy(img + h.idx[k].filter_off, ib->filter, (1ull << ib->filter_log2) / 8);
-        memcpy(img + h.idx[k].pair_off, ib->pair, 65536 / 8);
+        copy(img + h.idx[k].filter_off, ib->filter, (1ull << ib->filter_log2) / 8);
+        copy(img + h.idx[k].pair_off, ib->pair, 65536 / 8);
+        copy(img + h.idx[k].lpair_off, ib->lpair, 65536 / 8);
+        copy(img + h.idx[k].cont_off, ib->cont, (1ull << ib->cont_log2) / 8);
     }
     *image = img;
     *size = off;
@@ -844,7 +937,7 @@ int onoma__build(onoma__source *const *src, size_t nsrc, unsigned flags, void **
     }
     /* Variants per source: claims of the exact index. */
     for (size_t i = 0; i < b.idx[0].nc; i++)
-        b.sources[b.entries[b.idx[0].c[i].ef >> 3].source].variants++;
+        b.sources[b.entries[b.idx[0].c[i].ef >> ONOMA__T_BITS].source].variants++;
     link_parents(&b);
     for (int k = 0; k < 2 && b.rc != ONOMA_ENOMEM; k++) {
         if (k == ONOMA__IDX_FOLD && (flags & ONOMA__BUILD_EXACT_ONLY))

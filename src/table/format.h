@@ -28,6 +28,10 @@ typedef struct onoma__index_hdr {
     uint64_t slots_off;   /* (mask + 1) slots; 0 when the index was not built */
     uint64_t filter_off;  /* 1 << filter_log2 bits */
     uint64_t pair_off;    /* 65536 bits: the first two bytes a matching word can start with */
+    uint64_t lpair_off;   /* the same for words starting with a lower-case ASCII letter (fold index) */
+    uint64_t cont_off;    /* 1 << cont_log2 bits: onoma__cont_bit(prefix hash, next word's pair) */
+    uint32_t cont_log2;
+    uint32_t reserved_;
     uint32_t mask;
     uint32_t filter_log2;
     uint32_t max_key_len; /* bytes */
@@ -93,10 +97,14 @@ typedef struct onoma__slot {
     uint32_t targets;   /* index into targets: [count, t1, t2, ...] */
 } onoma__slot;
 
-/* A target: entry index << 3 | flags. */
+/* A target: entry index << ONOMA__T_BITS | flags. */
+#define ONOMA__T_BITS 4
+#define ONOMA__T_MASK 0xFu
 #define ONOMA__T_GUARDED 0x1u  /* common word: match only capitalised, next to a capitalised word */
 #define ONOMA__T_SHARED 0x2u   /* may be claimed by several entities */
 #define ONOMA__T_IDENTITY 0x4u /* the canonical or a style form of the entry */
+#define ONOMA__T_LOWER 0x8u    /* spelled with a lower-case first letter (al-Muhandis), so it
+                                  may match a word written in lower case */
 
 /* The pair filter's index for a word starting with bytes b0 b1 (b1 = 0 when
  * the word has one byte): ASCII bytes as they are (lower-cased for the fold
@@ -109,6 +117,13 @@ static inline unsigned onoma__pair_class(unsigned char b, int fold, const unsign
     if (!word_tab[b])
         return 0;
     return fold && b >= 'A' && b <= 'Z' ? b + 32u : b;
+}
+
+/* The continuation filter's bit: may the key prefix with hash h go on with
+ * a word that starts with pair index pair? */
+static inline uint64_t onoma__cont_bit(uint64_t h, unsigned pair, uint32_t log2)
+{
+    return ((h ^ ((uint64_t)pair << 40)) * 0xD6E8FEB86659FD93ull) >> (64 - log2);
 }
 
 #endif

@@ -89,7 +89,8 @@ static const char *check_image(const unsigned char *base, size_t size)
         if (((ix->mask + 1) & ix->mask) != 0 || ix->mask < 15 || ix->filter_log2 < 6 || ix->filter_log2 > 40 ||
             !in_range(ix->slots_off, ((uint64_t)ix->mask + 1) * sizeof(onoma__slot), size) ||
             !in_range(ix->filter_off, (1ull << ix->filter_log2) / 8, size) ||
-            !in_range(ix->pair_off, 65536 / 8, size))
+            !in_range(ix->pair_off, 65536 / 8, size) || !in_range(ix->lpair_off, 65536 / 8, size) ||
+            ix->cont_log2 < 6 || ix->cont_log2 > 40 || !in_range(ix->cont_off, (1ull << ix->cont_log2) / 8, size))
             return "bad index header";
         const onoma__slot *s = (const onoma__slot *)(base + ix->slots_off);
         uint64_t used = 0;
@@ -104,7 +105,7 @@ static const char *check_image(const unsigned char *base, size_t size)
                 if (t >= h->ntargets || tg[t] == 0 || tg[t] > h->ntargets - t - 1)
                     return "bad target list";
                 for (uint32_t j = 1; j <= tg[t]; j++)
-                    if ((tg[t + j] >> 3) >= h->nentries)
+                    if ((tg[t + j] >> ONOMA__T_BITS) >= h->nentries)
                         return "bad target";
             }
         }
@@ -138,6 +139,9 @@ int onoma__layer_from_image(const char *path, void *image, size_t size, onoma__l
         L->idx[k].slots = (const onoma__slot *)(L->base + h->idx[k].slots_off);
         L->idx[k].filter = (const uint64_t *)(L->base + h->idx[k].filter_off);
         L->idx[k].pair = (const uint64_t *)(L->base + h->idx[k].pair_off);
+        L->idx[k].lpair = (const uint64_t *)(L->base + h->idx[k].lpair_off);
+        L->idx[k].cont = (const uint64_t *)(L->base + h->idx[k].cont_off);
+        L->idx[k].cont_log2 = h->idx[k].cont_log2;
         L->idx[k].mask = h->idx[k].mask;
         L->idx[k].shift = 64;
         for (uint32_t m = h->idx[k].mask; m; m >>= 1)
@@ -156,7 +160,7 @@ static int open_compiled(const char *path, int fd, size_t size, onoma__layer *L,
     if (m == MAP_FAILED)
         return onoma__error(err, ONOMA_EIO, path, 0, 0, "cannot map: %s", strerror(errno));
     const onoma__table_hdr *h = m;
-    char uni[16];
+    char uni[16] = {0};
     UVersionInfo uv;
     u_getUnicodeVersion(uv);
     u_versionToString(uv, uni);
@@ -167,7 +171,7 @@ static int open_compiled(const char *path, int fd, size_t size, onoma__layer *L,
                           "compiled table has format version %u; this onoma reads version %d: recompile it "
                           "with 'onoma compile'",
                           h->format, ONOMA__TABLE_FORMAT);
-    else if (h->fold_version != ONOMA__FOLD_VERSION || memcmp(h->unicode, uni, sizeof uni) != 0)
+    else if (h->fold_version != ONOMA__FOLD_VERSION || strncmp(h->unicode, uni, sizeof uni) != 0)
         rc = onoma__error(err, ONOMA_EVERSION, path, 0, 0,
                           "compiled table was built for Unicode %.15s (fold %u); this onoma uses Unicode %s "
                           "(fold %d): recompile it with 'onoma compile'",
@@ -211,8 +215,10 @@ int onoma__layer_open(const char *path, unsigned flags, onoma__layer *L, onoma_e
     }
     close(fd);
     onoma__source *src;
-    if ((rc = onoma__source_load(path, &src, err)))
+    if ((rc = onoma__source_load(path, &src, NULL, NULL, err))) {
+        onoma__source_free(&src);
         return rc;
+    }
     void *image;
     size_t size;
     rc = onoma__build(&src, 1, (flags & ONOMA_TABLES_EXACT) ? ONOMA__BUILD_EXACT_ONLY : 0, &image, &size, NULL,

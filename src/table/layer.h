@@ -13,9 +13,10 @@
 typedef struct onoma__layer_index {
     const onoma__slot *slots;
     const uint64_t *filter;
-    const uint64_t *pair;
+    const uint64_t *pair, *lpair, *cont;
     uint32_t mask, filter_log2, max_key_len;
     uint32_t shift; /* home slot = h >> shift */
+    uint32_t cont_log2;
 } onoma__layer_index;
 
 typedef struct onoma__layer {

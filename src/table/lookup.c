@@ -53,7 +53,7 @@ int onoma_lookup(const onoma_tables *t, const char *style, const char *name, siz
                 continue;
             const uint32_t *tg = L->targets + sl->targets;
             for (uint32_t j = 1; j <= tg[0] && !rc; j++) {
-                uint32_t e = tg[j] >> 3;
+                uint32_t e = tg[j] >> ONOMA__T_BITS;
                 int dup = 0;
                 for (int i = 0; i < n; i++)
                     dup |= found[i].layer == l && found[i].entry == e;

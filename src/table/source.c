@@ -1,6 +1,8 @@
 #include "table/source.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,14 +60,6 @@ int onoma__read_file(const char *path, char **data, size_t *len, onoma_error *er
     *data = buf;
     *len = n;
     return 0;
-}
-
-static uint32_t line_of(const char *data, size_t off)
-{
-    uint32_t line = 1;
-    for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + off - p))) != NULL; p++)
-        line++;
-    return line;
 }
 
 static int set_meta(onoma__buf *b, const char *v, size_t n, int append)
@@ -128,8 +122,43 @@ static int parse_meta(onoma__source *s, const char *line, size_t n, uint32_t lin
     return rc ? onoma__error(err, rc, s->path, lineno, 0, NULL) : 0;
 }
 
-int onoma__source_parse(const char *path, char *data, size_t len, onoma__source **out, onoma_error *err)
+/* A line-level problem: reported, remembered (the first one in err), skipped. */
+typedef struct perr {
+    onoma_diag_fn diag;
+    void *ctx;
+    onoma_error *err;
+    int rc;
+} perr;
+
+static int line_error(perr *pe, int code, const char *path, uint32_t line, uint64_t off, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static int line_error(perr *pe, int code, const char *path, uint32_t line, uint64_t off, const char *fmt, ...)
 {
+    onoma_error e;
+    onoma__error_clear(&e);
+    e.code = code;
+    snprintf(e.file, sizeof e.file, "%s", path);
+    e.line = line;
+    e.offset = off;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e.message, sizeof e.message, fmt, ap);
+    va_end(ap);
+    if (pe->diag)
+        pe->diag(pe->ctx, &e);
+    if (!pe->rc) {
+        pe->rc = code;
+        if (pe->err)
+            *pe->err = e;
+    }
+    return code;
+}
+
+int onoma__source_parse(const char *path, char *data, size_t len, onoma__source **out, onoma_diag_fn diag,
+                        void *ctx, onoma_error *err)
+{
+    perr pe = {diag, ctx, err, 0};
     onoma__source *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         free(s);
@@ -140,13 +169,6 @@ int onoma__source_parse(const char *path, char *data, size_t len, onoma__source 
     s->len = len;
     s->kind = -1;
     int rc = 0;
-    size_t bad = onoma__utf8_check(data, len, 0);
-    if (bad < len) {
-        uint32_t line = line_of(data, bad);
-        rc = onoma__error(err, data[bad] ? ONOMA_EUTF8 : ONOMA_ENUL, path, line, bad,
-                          data[bad] ? "invalid UTF-8 at byte %zu" : "NUL byte at byte %zu", bad);
-        goto fail;
-    }
     size_t pos = 0;
     uint32_t lineno = 0;
     int in_header = 1;
@@ -162,9 +184,21 @@ int onoma__source_parse(const char *path, char *data, size_t len, onoma__source 
             n--;
         if (n == 0)
             continue;
+        size_t bad = onoma__utf8_check(line, n, 0);
+        if (bad < n) {
+            size_t at = (size_t)(line - data) + bad;
+            line_error(&pe, line[bad] ? ONOMA_EUTF8 : ONOMA_ENUL, path, lineno, at,
+                       line[bad] ? "invalid UTF-8 at byte %zu" : "NUL byte at byte %zu", at);
+            continue;
+        }
         if (line[0] == '#') {
-            if (in_header && (rc = parse_meta(s, line, n, lineno, err)))
-                goto fail;
+            onoma_error me;
+            if (in_header && (rc = parse_meta(s, line, n, lineno, &me))) {
+                if (rc == ONOMA_ENOMEM)
+                    goto fail;
+                line_error(&pe, rc, path, lineno, 0, "%s", me.message);
+                rc = 0;
+            }
             continue;
         }
         in_header = 0;
@@ -174,32 +208,35 @@ int onoma__source_parse(const char *path, char *data, size_t len, onoma__source 
             if (i < n && line[i] != '\t') {
                 unsigned char c = (unsigned char)line[i];
                 if (c < 0x20 || c == 0x7F) {
-                    rc = onoma__error(err, ONOMA_ETABLE, path, lineno, (size_t)(line - data) + i,
-                                      "control character U+%04X in a field", c);
-                    goto fail;
+                    line_error(&pe, ONOMA_ETABLE, path, lineno, (size_t)(line - data) + i,
+                               "control character U+%04X in a field", c);
+                    r.nf = -1;
+                    break;
                 }
                 continue;
             }
             if (r.nf == 5) {
-                rc = onoma__error(err, ONOMA_ETABLE, path, lineno, (size_t)(line - data) + i,
-                                  "too many fields (at most 5: id, type, canonical, variants, styles)");
-                goto fail;
+                line_error(&pe, ONOMA_ETABLE, path, lineno, (size_t)(line - data) + i,
+                           "too many fields (at most 5: id, type, canonical, variants, styles)");
+                r.nf = -1;
+                break;
             }
             r.f[r.nf].p = line + f0;
             r.f[r.nf].len = (uint32_t)(i - f0);
             r.nf++;
             f0 = i + 1;
         }
+        if (r.nf < 0)
+            continue;
         if (s->kind < 0)
             s->kind = r.nf == 2 ? ONOMA__KIND_PAIRS : ONOMA__KIND_NAMES;
         int want_lo = s->kind == ONOMA__KIND_NAMES ? 3 : 2, want_hi = s->kind == ONOMA__KIND_NAMES ? 5 : 2;
         if (r.nf < want_lo || r.nf > want_hi) {
             static const char *const shape[] = {"id, type, canonical[, variants[, styles]]",
                                                 "variant, canonical", "id, canonical form"};
-            rc = onoma__error(err, ONOMA_ETABLE, path, lineno, (size_t)(line - data),
-                              "malformed line: %d field%s, expected %s", r.nf, r.nf == 1 ? "" : "s",
-                              shape[s->kind]);
-            goto fail;
+            line_error(&pe, ONOMA_ETABLE, path, lineno, (size_t)(line - data),
+                       "malformed line: %d field%s, expected %s", r.nf, r.nf == 1 ? "" : "s", shape[s->kind]);
+            continue;
         }
         if (s->nrec == s->caprec) {
             size_t nc = s->caprec ? s->caprec * 2 : 64;
@@ -216,7 +253,7 @@ int onoma__source_parse(const char *path, char *data, size_t len, onoma__source 
     if (s->kind < 0)
         s->kind = ONOMA__KIND_NAMES;
     if (s->kind == ONOMA__KIND_STYLE && !s->style.len) {
-        rc = onoma__error(err, ONOMA_ETABLE, path, 0, 0, "a style table needs a '# style: NAME' line");
+        rc = line_error(&pe, ONOMA_ETABLE, path, 0, 0, "a style table needs a '# style: NAME' line");
         goto fail;
     }
     if (!s->name.len) {
@@ -232,20 +269,21 @@ int onoma__source_parse(const char *path, char *data, size_t len, onoma__source 
         }
     }
     *out = s;
-    return 0;
+    return pe.rc;
 fail:
     onoma__source_free(&s);
     return rc;
 }
 
-int onoma__source_load(const char *path, onoma__source **out, onoma_error *err)
+int onoma__source_load(const char *path, onoma__source **out, onoma_diag_fn diag, void *ctx, onoma_error *err)
 {
     char *data;
     size_t len;
+    *out = NULL;
     int rc = onoma__read_file(path, &data, &len, err);
     if (rc)
         return rc;
-    return onoma__source_parse(path, data, len, out, err);
+    return onoma__source_parse(path, data, len, out, diag, ctx, err);
 }
 
 void onoma__source_free(onoma__source **sp)

@@ -29,10 +29,13 @@ typedef struct onoma__source {
     size_t nrec, caprec;
 } onoma__source;
 
-/* Read and parse a text table. */
-int onoma__source_load(const char *path, onoma__source **out, onoma_error *err);
+/* Read and parse a text table. A bad line is reported to diag (may be NULL)
+ * and skipped; the parse goes on, so that every error is listed. On return
+ * *out holds the good lines even when the result is an error (free it). */
+int onoma__source_load(const char *path, onoma__source **out, onoma_diag_fn diag, void *ctx, onoma_error *err);
 /* Parse bytes (takes ownership of data, which must have len + 1 bytes, NUL last). */
-int onoma__source_parse(const char *path, char *data, size_t len, onoma__source **out, onoma_error *err);
+int onoma__source_parse(const char *path, char *data, size_t len, onoma__source **out, onoma_diag_fn diag,
+                        void *ctx, onoma_error *err);
 void onoma__source_free(onoma__source **s);
 
 /* Read a whole file into a NUL-terminated malloc'd buffer. */

@@ -332,27 +332,29 @@ int onoma_compile(const char *const *paths, size_t npaths, const char *out_path,
     for (size_t i = 0; i < npaths; i++) {
         onoma_error e1;
         onoma__error_clear(&e1);
-        int r = onoma__source_load(paths[i], &src[nsrc], &e1);
-        if (r) {
-            diag_forward(&fwd, &e1);
-            if (!rc) {
-                rc = r;
-                if (err)
-                    *err = e1;
-            }
-            continue;
+        int r = onoma__source_load(paths[i], &src[nsrc], diag_forward, &fwd, &e1);
+        if (r && !rc) {
+            rc = r;
+            if (err)
+                *err = e1;
         }
-        nsrc++;
+        if (r && !src[nsrc] && !(e1.line || e1.offset))
+            diag_forward(&fwd, &e1); /* the file itself: unreadable */
+        if (src[nsrc])
+            nsrc++;
     }
-    if (!rc) {
+    if (rc != ONOMA_ENOMEM) {
+        /* even after line errors, build what parsed: its checks list the rest */
         void *image;
         size_t size;
-        rc = onoma__build(src, nsrc, 0, &image, &size, diag_forward, &fwd, err);
-        if (!rc) {
-            if (out_path)
-                rc = onoma__write_atomic(out_path, image, size, err);
+        onoma_error e2;
+        int r = onoma__build(src, nsrc, 0, &image, &size, diag_forward, &fwd, rc ? &e2 : err);
+        if (!rc && !r && out_path)
+            r = onoma__write_atomic(out_path, image, size, err);
+        if (!r)
             free(image);
-        }
+        if (!rc)
+            rc = r;
     }
     for (size_t i = 0; i < nsrc; i++)
         onoma__source_free(&src[i]);

@@ -10,7 +10,9 @@ turns U+00B4 ACUTE ACCENT into a space plus a combining mark.
 
 import unicodedata
 
-APOSTROPHES = "'\u2019\u02bc\u02bf\u02be\u2018`\u00b4"
+# Keep in step with src/text/chars.c (is_apostrophe, is_separator,
+# is_ignored, letter_map): `onoma compile --check` is the final judge.
+APOSTROPHES = "'\u2019\u02bc\u02bf\u02be\u2018`\u00b4\u02b9\u02bb\u02bd\u02c8\u201b\u2032\u2035\uff07\u055a\u05f3"
 _APOS_MAP = {ord(c): "'" for c in APOSTROPHES}
 
 # Arabic-script letter variants (after NFKD has split off hamza and madda).
@@ -25,8 +27,17 @@ _ARABIC_MAP = {
     0x0623: "\u0627",  # أ (in case NFKD was skipped)
     0x0625: "\u0627",  # إ
     0x0622: "\u0627",  # آ
+    0x06D0: "\u06CC", 0x06D2: "\u06CC", 0x06CD: "\u06CC",  # yeh variants
+    0x06AA: "\u06A9",  # swash kaf
+    0x06C0: "\u0647", 0x06BE: "\u0647", 0x06C3: "\u0647",  # heh variants
+    0x0672: "\u0627", 0x0673: "\u0627", 0x0675: "\u0627",  # alef variants
     0x0640: None,      # tatweel
     0x200C: None,      # ZWNJ
+    0x00AD: None, 0x200B: None, 0x200D: None, 0x2060: None, 0xFEFF: None,
+    0x061C: None, 0x200E: None, 0x200F: None,
+    # letters typed without their stroke or as two letters
+    0x0131: "i", 0x0142: "l", 0x00F8: "o", 0x0111: "d", 0x0127: "h", 0x0180: "b",
+    0x01B6: "z", 0x00E6: "ae", 0x0153: "oe", 0x00FE: "th", 0x00F0: "d",
 }
 
 
@@ -41,8 +52,9 @@ def fold(s):
     """Return the lookup key of a form."""
     s = s.translate(_APOS_MAP)
     s = unicodedata.normalize("NFKD", s)
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
     s = s.casefold()
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.category(ch).startswith("M"))
     s = s.translate(_ARABIC_MAP)
     out = []
     prev_sep = False
