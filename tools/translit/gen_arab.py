@@ -48,6 +48,7 @@ def o(s):
     """An ICU rule output/literal: quoted unless plain letters/digits."""
     if s == '':
         return ''
+    s = unicodedata.normalize('NFC', s)
     if all(c.isalnum() and unicodedata.category(c)[0] in 'LN' and
            unicodedata.combining(c) == 0 for c in s):
         return s
@@ -95,6 +96,7 @@ $ART = \uE002 ;
 $ZW = \uE005 ;
 $CT = \uE011 ;
 $AP = \uE020 ;
+$AQ = \uE021 ;
 $W = [$AL $AM $ZW] ;
 $NW = [^$AL $AM $ZW \uE000-\uE0FF] ;
 $WE = [^$AL $AM] ;
@@ -566,7 +568,7 @@ def pass_normalise(s):
     r = ['# ---- 1. normalise',
          '\\u0640 → ;   # tatweel',
          '[\\u200B\\u200D-\\u200F\\u061C\\u202A-\\u202E\\u2066-\\u2069\\uFEFF] → ;',
-         '\\u200C → $ZW ;   # ZWNJ, resolved in pass 4',
+         '\\u200C → $ZW ;   # ZWNJ, resolved in pass 5',
          DIGITS.rstrip('\n'), PUNCT.rstrip('\n'),
          'ٱ → ا ;   # alif waşlah',
          'ۀ → ه \\u0654 ;',
@@ -612,10 +614,19 @@ def pass_article(s):
     r = ['# ---- 3. article words (E002) and construct tā’ marbūţah (E011)']
     art = s['art']
     if art.get('medial_only'):
-        r += ['[$AL $AM $CT] \' \'+ $MK { } ا $VM* ل $VM* $AL $VM* $AL → $ART ;',
-              '$ZW $MK? { } ا $VM* ل $VM* $AL $VM* $AL → $ART ;']
+        # Persian-script languages: a separate word beginning with ال is
+        # mostly native (البته, البرز, الان): the article only when the word
+        # is pointed, after the Arabic words ذو ابو بو ذی فی, or after ZWNJ
+        arts = 'ا $VM* ل $VM* $AL $VM* $AL → $ART ;'
+        r += ['[$AL $AM $CT] \' \'+ $P { } ' + arts,
+              '$MK ذ $VM* [وي] $VM* \' \'+ $MK { } ' + arts,
+              '$MK ا? $VM* ب $VM* [وي] $VM* \' \'+ $MK { } ' + arts,
+              '$MK ف $VM* ي $VM* \' \'+ $MK { } ' + arts,
+              '$ZW $MK? { } ' + arts]
     else:
-        r += ['$MK { } [وفبك] $VM* ا $VM* ل $VM* $AL $VM* $AL $VM* $AL → $ART ;',
+        # prefixes wa-, bi- (fa-, ka- are left alone: too many names begin
+        # with فال كال, e.g. Valencia, Calandria)
+        r += ['$MK { } [وب] $VM* ا $VM* ل $VM* $AL $VM* $AL $VM* $AL → $ART ;',
               '$MK { } ل $VM* ل $VM* $AL $VM* $AL → $ART ;',
               '$MK { } ا $VM* ل $VM* $AL $VM* $AL → $ART ;']
     if s['family'] == 'arabic' or s.get('tam_construct'):
@@ -665,8 +676,13 @@ def art_rules(s):
     else:
         # Persian family: the article only after another word (pass 3)
         lat = v
-        r += [rule('$ZW ($MK)? $ART ا $VM* ل $VM*', o('-' + lat if s['zwnj'] == '-' else lat)
-                   + ' | $AP $1'),
+        # after ZWNJ (beyn‌ol‌melalī): inside the word, no space, no capital
+        if art['assim']:
+            for ch in s['sun']:
+                r.append(rule('$AQ', o(c[ch] + ('-' if s['zwnj'] == '-' else '')), after=ch))
+        r.append(rule('$AQ', o('l' + ('-' if s['zwnj'] == '-' else ''))))
+        r += [rule('$ZW $MK? $ART ا $VM* ل $VM*', o(('-' if s['zwnj'] == '-' else '') + lat)
+                   + ' | $AQ'),
               rule('($MK) $ART ا $VM* ل $VM*', o(lat) + ' | $AP $1')]
     return r
 
@@ -693,9 +709,16 @@ def special_rules(s):
         fam = s['family']
         # Arabic compound names inside a word (‘Abdollāh, Naşroddīn)
         vv = s['art']['vowel'] if fam != 'urdu' else 'u'
-        r.append(rule('ا $VM* ل ل+ $VM* ه', o(vv + 'llāh'), before='[[:L:]]', after='$VM* $WE'))
-        r.append(rule('ا $VM* ل $VM* د $VM* ي $VM* ن', o(vv + 'ddīn'), before='[[:L:]]',
-                      after='$VM* $WE'))
+        if s['art']['assim']:
+            r.append(rule('ا $VM* ل ل+ $VM* ه', o(vv + 'llāh'), before='[[:L:]]',
+                          after='$VM* $WE'))
+            r.append(rule('ا $VM* ل $VM* د $VM* ي $VM* ن', o(vv + 'ddīn'), before='[[:L:]]',
+                          after='$VM* $WE'))
+        else:
+            r.append(rule('ا $VM* ل ل+ $VM* ه', o(' Allāh'), before='[[:L:]]',
+                          after='$VM* $WE'))
+            r.append(rule('ا $VM* ل $VM* د $VM* ي $VM* ن', o(' al-') + ' $U ' + o('dīn'),
+                          before='[[:L:]]', after='$VM* $WE'))
     # the conjunction wa written as a word of its own
     conj = {'arabic': 'wa', 'persian': 'va', 'pashto': 'wa', 'urdu': 'o'}[s['family']]
     if s['family'] == 'pashto':
@@ -715,10 +738,7 @@ def hamza_rules(s):
     r = ['# -- alif, hamzah']
     r.append(rule('$FA? آ', o(v['aa']), after='ء'))
     r.append(rule('آ', o(v['aa']), before='$MK'))
-    if fam == 'urdu':
-        r.append(rule('آ', o(v['aa'])))
-    else:
-        r.append(rule('آ', o(hz + v['aa'])))
+    r.append(rule('آ', o(('’' if hz == '-' else hz) + v['aa'])))
     r += [rule('[أإ]', '', before='$MK', after='$SV'),
           rule('أ ي', o(v['a'] + 'y'), before='$MK', after='[^$VM]'),
           rule('أ و', o(v['a'] + s['glide_w_cons']), before='$MK', after='[^$VM]'),
@@ -918,7 +938,7 @@ def pass_letters(s):
 def pass_fallback(s):
     return ['# ---- 5. other Arabic-script letters (by Unicode name), marks, ZWNJ',
             '$ZW → %s ;' % o(s['zwnj']),
-            '$ART → ;', '$CT → t ;', '$AP → l ;',
+            '$ART → ;', '$CT → t ;', '$AP → l ;', '$AQ → l ;',
             "\\u06E5 → ū ;   # small waw (Qur’anic long vowel)",
             "\\u06E6 → ī ;   # small yeh",
             "\\uFE73 → ;     # tail fragment",
@@ -940,13 +960,15 @@ def build(s):
            '# name: ' + s['name'], '# source: ' + s['source'], '# license: ' + LICENSE]
     hdr += ['# note: ' + n for n in s['notes']]
     hdr += ['# note: generated by tools/translit/gen_arab.py (edit the generator and regenerate)']
-    parts = ['\n'.join(hdr), SETS.strip('\n'), '::NFKC ;',
+    parts = ['\n'.join(hdr), SETS.strip('\n'),
+             '# compatibility forms of the Arabic blocks only (other text is left as it is)',
+             '::[\\u0600-\\u06FF\\u0750-\\u077F\\u0870-\\u08FF\\uFB50-\\uFDFF\\uFE70-\\uFEFE] NFKC ;',
              '\n'.join(pass_normalise(s)), '::Null ;',
              '\n'.join(pass_words(s)), '::Null ;',
              '\n'.join(pass_article(s)), '::Null ;',
              '\n'.join(pass_letters(s)), '::Null ;',
-             '\n'.join(pass_fallback(s)), '::NFD ;',
-             '\n'.join(pass_caps(s)), '::NFC ;']
+             '\n'.join(pass_fallback(s)), '::Null ;',
+             '\n'.join(pass_caps(s))]
     return '\n'.join(parts) + '\n'
 
 
