@@ -74,6 +74,7 @@ SUN_AR = 'تثدذرزسشصضطظلن'
 
 SETS = r"""
 # ---- sets (private-use markers: E000/E001 word start unpointed/pointed,
+#      E003 word start not capitalised,
 #      E002 article word, E005 ZWNJ, E011 construct tā' marbūṭah,
 #      E020 article lām)
 $AL = [[:Arabic:]&[:L:]] ;
@@ -91,7 +92,8 @@ $SH = \u0651 ;
 $DAG = \u0670 ;
 $U = \uE000 ;
 $P = \uE001 ;
-$MK = [\uE000\uE001] ;
+$MK = [\uE000\uE001\uE003] ;
+$LW = \uE003 ;
 $ART = \uE002 ;
 $ZW = \uE005 ;
 $CT = \uE011 ;
@@ -307,7 +309,7 @@ scheme(
                        'ص': 'ṣ', 'ض': 'ḍ', 'ط': 'ṭ', 'ظ': 'ẓ', 'غ': 'ġ', 'چ': 'č', 'ژ': 'ž'}),
     sun=SUN_AR,
     vow=dict(a='a', i='i', u='u', aa='ā', ii='ī', uu='ū', ay='ay', aw='aw',
-             am='ỳ', am_bare='ỳ', uww='short', iy_final='short', iyy='short', alef_bare='â'),
+             am='aỳ', am_bare='ỳ', uww='short', iy_final='short', iyy='short', alef_bare='â'),
     art=dict(style='iso', vowel='a', sep='-', assim=False, initial_cap=False,
              wa='wa-', fa='fa-', bi='bi-', ka='ka-', li='li-'),
     caps=True, tanwin='drop', final_short='drop', tam=('aẗ', 'aẗ'),
@@ -489,7 +491,7 @@ scheme(
     art=dict(style='bgn', vowel='u', sep=' ', assim=True, initial_cap=False,
              medial_only=True),
     caps=True, tanwin='drop', final_short='keep', tam=('ah', 'ah'),
-    hamza='’', ini_aw='ū', dot_h=False, abad_join=True, zwnj='',
+    hamza='’', ini_aw='aw', dot_h=False, abad_join=True, zwnj='',
     ezafe=dict(kasra='-e', ye='-ye', hamza='-ye'),
     final_h='ah', special_ar=False, glide_w='w',
 )
@@ -522,7 +524,7 @@ scheme(
     art=dict(style='bgn', vowel='a', sep=' ', assim=True, initial_cap=False,
              medial_only=True, inner='ul'),
     caps=True, tanwin='drop', final_short='keep', tam=('ah', 'ah'),
-    hamza='’', ini_aw='ū', dot_h=False, abad_join=True, zwnj='',
+    hamza='’', ini_aw='o', dot_h=False, abad_join=True, zwnj='',
     ezafe=dict(kasra='-e', ye='-e', hamza='-e'),
     final_h='ah', special_ar=False, glide_w='w',
 )
@@ -553,7 +555,7 @@ scheme(
     art=dict(style='bgn', vowel='a', sep=' ', assim=True, initial_cap=False,
              medial_only=True, inner='ul'),
     caps=True, tanwin='drop', final_short='keep', tam=('ah', 'ah'),
-    hamza='-', ini_aw='ū', dot_h=False, abad_join=True, zwnj='',
+    hamza='-', ini_aw='av', dot_h=False, abad_join=True, zwnj='',
     ezafe=dict(kasra='-e', ye='-e', hamza='-e'),
     final_h='ah', special_ar=False, glide_w='v', un_final_h=True, un_ain=True,
 )
@@ -697,6 +699,14 @@ def special_rules(s):
         # noun phrases written as one word: ‘Abd al-..., ‘Abd Allāh
         r.append(rule('($MK) ع $VM* ب $VM* د $VM*', '$1 ' + o(ain + 'abd ') + ' | $1 $ART',
                       after='ا $VM* ل $VM* $AL'))
+        # unpointed name particles: bin (BGN: Bin where written without alif),
+        # ‘abd
+        r.append(rule('($U) ب ن', '$1 ' + o('bin'), after='$WE'))
+        r.append(rule('($U) ع ب د', '$1 ' + o(ain + 'abd'), after='$WE'))
+        if s['art']['style'] == 'bgn':
+            # prepositions inside a name are lower case (BGN special rule 2)
+            for w in ('ف ي', 'م ن', 'ع ن', 'ع ل ى', 'إ ل ى', 'ا ل ى', 'م ع'):
+                r.append(rule('$MK', '$LW', before="$PREV ' '+", after=w + ' $WE'))
         if s.get('special_ar'):
             # words whose long ā is not written (hādhā, dhālika, lākin, hā’ulā’i)
             h = s['cons']['ه']
@@ -902,7 +912,8 @@ def glide_rules(s):
     if fam == 'urdu':
         r += [rule('ے', o('e'))]
     if fam == 'pashto':
-        r += [rule('ې', o('ē')), rule('ۍ', o('êy')), rule('ى', o('ay'), before='[^$MK]')]
+        r += [rule('ې', o('ē')), rule('ۍ', o('êy')), rule('ى', 'y', before='$OV'),
+              rule('ى', o('ay'), before='[^$MK]')]
     r += [rule('ى', o(v.get('am_bare', 'á')))]
     return r
 
@@ -949,7 +960,7 @@ def pass_fallback(s):
 def pass_caps(s):
     r = ['# ---- 6. capitals']
     if s['caps']:
-        r.append("$MK ([‘’ʿʾ]?) ([:Ll:]) → $1 &Any-Upper($2) ;")
+        r.append("[$U $P] ([‘’ʿʾ]?) ([:Ll:]) → $1 &Any-Upper($2) ;")
     r.append('[\\uE000-\\uE0FF] → ;')
     return r
 
