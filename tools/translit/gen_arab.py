@@ -220,6 +220,11 @@ BGN_AR_SRC = ('BGN/PCGN, Romanization of Arabic, BGN 1946 / PCGN 1956, '
 
 SCHEMES = []
 
+UNP_AR = ('unpointed text (no rule in the standard; long vowels only): bare و ي after a '
+          'consonant → ū ī, word-initial or before ا → w y; initial bare ا → a, but i in '
+          'the patterns of forms VII, VIII, X and in ibn, ism, ithnān, imra’ah (Intikhāb, '
+          'Istiqlāl); بن → bin, عبد → ‘abd, ية → īyah; short vowels are not guessed')
+
 
 def scheme(**kw):
     SCHEMES.append(kw)
@@ -234,7 +239,8 @@ scheme(
     source=BGN_AR_SRC,
     notes=[
         'capitalised like the standard: every word, except the medial article (al, ash, ...), '
-        'conjunction wa and prepositions bi, li joined to it (Khabb wa ash Sha‘f, bil Qur’ān, lil Maghāzil)',
+        'conjunction wa and prepositions bi, li joined to it (Khabb wa ash Sha‘f, bil Qur’ān, '
+        'lil Maghāzil) and the prepositions fī min ‘an ‘alá ilá ma‘ after another word',
         'article assimilated before sun letters (Ar Riyāḑ), written as a separate word; noun phrases '
         'separated (‘Abd ar Raḩmān, ‘Abd Allāh)',
         'tā’ marbūţah: -ah, -at in an iḑāfah; iḑāfah is guessed as: next word follows and this '
@@ -243,8 +249,7 @@ scheme(
         'nunation dropped (Note 6); final kasrah+yā’+shaddah → ī, with tā’ marbūţah → īyah (Note 7); '
         'k·h d·h s·h t·h for ك د س ت + ه (special rule, optional in the standard)',
         'initial او: the standard allows Ū (foreign words) or Aw (Arabic); Aw is used (Note 11)',
-        'unpointed text: bare و ي after a consonant → ū ī, word-initial or before ا → w y; '
-        'initial bare ا → a; short vowels are not guessed',
+        UNP_AR,
     ],
     family='arabic',
     cons=cons_table(),
@@ -274,7 +279,7 @@ scheme(
         'before a following word when this word has no article (riḥlat ibn jubayr, '
         'al-risālah al-bahīyah)',
         'words with an unwritten long ā (هذا هذه ذلك لكن هؤلاء) are romanised with ā (hādhā)',
-        'unpointed text: bare و ي after a consonant → ū ī, initial bare ا → a',
+        UNP_AR,
     ],
     family='arabic',
     cons=cons_table(**{'ح': 'ḥ', 'ص': 'ṣ', 'ض': 'ḍ', 'ط': 'ṭ', 'ظ': 'ẓ'}),
@@ -303,6 +308,8 @@ scheme(
         'al-Riyāḍ; tā’ marbūṭah → ẗ (aẗ); alif maqṣūrah → ỳ (ISO 233 table value; not in the '
         'examples)',
         'capitalised: every word except the article and the joined particles (al-Riyāḍ, bi-al-Layl)',
+        'unpointed text: as the other Arabic files (long vowels only, bare و ي after a consonant '
+        '→ ū ī), an alif after an unvowelled consonant is â by the rule above',
     ],
     family='arabic',
     cons=cons_table(**{'ث': 'ṯ', 'ج': 'ǧ', 'ح': 'ḥ', 'خ': 'ẖ', 'ذ': 'ḏ', 'ش': 'š',
@@ -329,7 +336,7 @@ scheme(
         '-a, -at in iḍāfah, alif maqṣūrah ā, article assimilated and hyphenated (aš-Šams, '
         'ar-Riyāḍ), wa-, bi-, li- hyphenated with the elided article (wa-ʾl-, bi-ʾl-, li-ʾl-)',
         'capitalised: every word except the article and joined particles',
-        'unpointed text: bare و ي after a consonant → ū ī, initial bare ا → a',
+        UNP_AR,
     ],
     family='arabic',
     cons=cons_table(**{'ث': 'ṯ', 'ج': 'ǧ', 'ح': 'ḥ', 'خ': 'ḫ', 'ذ': 'ḏ', 'ش': 'š',
@@ -358,7 +365,7 @@ scheme(
         '(alif of the article elided after a particle)',
         'full transliteration with diacritics (IJMES drops them for names and common terms; '
         'strip them with onoma’s folding if needed); capitalised: every word except the article',
-        'unpointed text: bare و ي after a consonant → ū ī, initial bare ا → a',
+        UNP_AR,
     ],
     family='arabic',
     cons=cons_table(**{'ح': 'ḥ', 'ص': 'ṣ', 'ض': 'ḍ', 'ط': 'ṭ', 'ظ': 'ẓ', 'ع': 'ʿ'}),
@@ -387,8 +394,10 @@ scheme(
         'vowels a e o, ā ī ū, diphthongs ey ow; و → v, ی → y as consonants; final ه and ة '
         'after a short vowel → eh (Anjīreh); ezāfe: final kasreh → -e, ی + kasreh → -ye, '
         'hamzeh on ه/ی (ۀ هٔ یٔ) → -ye (Kūh-e, Pā-ye, Dahāneh-ye)',
-        'Arabic article: ol (assimilated: os, od, ...) after another word or inside a word '
-        '(Z̄ū ol Faqār, ‘Abdollāh); a name-initial ال is not taken for the article (Alborz, Alvand)',
+        'Arabic article: ol (assimilated: os, od, ...) as a separate word only when the word is '
+        'pointed or follows ذو ابو بو ذی فی (Z̄ū ol Faqār), inside a word after عبد, in ...الله '
+        '...الدین and after ZWNJ (‘Abdollāh, ‘Abdorraḩmān, Beynolmelalī); otherwise ال is read as '
+        'letters, since most such Persian words are not Arabic (Alborz, albatteh)',
         'آباد after a space or ZWNJ is joined to the preceding word (Allāhābād), as in the '
         'standard’s gazetteer practice; ZWNJ otherwise → nothing',
         'medial آ → ’ā (Qor’ān, Ma’āb)',
@@ -481,6 +490,7 @@ scheme(
     notes=PS_NOTES + [
         'Arabic article after another word: us (Jabal us Sarāj); the Dari file has as for the '
         'same example',
+        'initial او → aw (the conjunction); final ی after a vowel → y',
         'final ی (nārīna yā) → ay, ي → ī, ې → ē, ۍ → êy, final ئ → əy',
     ],
     family='pashto', sub='ps',
@@ -600,6 +610,7 @@ def pass_normalise(s):
         '# loses it (the article rule writes the assimilation)',
         '$NW { ([وفبك] $VM*)? (ا $VM* ل $VM*) ([%s]) ($VNS*) $SH → $1 $2 $3 $4 ;' % s['sun'],
         '$NW { ([وف] $VM*)? (ل $VM* ل $VM*) ([%s]) ($VNS*) $SH → $1 $2 $3 $4 ;' % s['sun'],
+        '$NW { (ع $VM* ب $VM* د $VM* ا $VM* ل $VM*) ([%s]) ($VNS*) $SH → $1 $2 $3 ;' % s['sun'],
         '($AL) ($VNS*) $SH ($VNS*) → $1 $1 $2 $3 ;',
         '$SH → ;',
     ]
@@ -719,6 +730,15 @@ def special_rules(s):
         fam = s['family']
         # Arabic compound names inside a word (‘Abdollāh, Naşroddīn)
         vv = s['art']['vowel'] if fam != 'urdu' else 'u'
+        ain = s['cons']['ع']
+        abd = '($MK) ع $VM* ب $VM* د $VM*'
+        r.append(rule(abd, '$1 ' + o(ain + 'abd'), after='ا $VM* ل ل+ $VM* ه $VM* $WE'))
+        if s['art']['assim']:
+            r.append(rule(abd + ' ا $VM* ل $VM*', '$1 ' + o(ain + 'abd' + vv) + ' | $AQ',
+                          after='$AL'))
+        else:
+            r.append(rule(abd + ' ا $VM* ل $VM*', '$1 ' + o(ain + 'abd al-') + ' $U',
+                          after='$AL'))
         if s['art']['assim']:
             r.append(rule('ا $VM* ل ل+ $VM* ه', o(vv + 'llāh'), before='[[:L:]]',
                           after='$VM* $WE'))
