@@ -74,7 +74,7 @@ SUN_AR = 'تثدذرزسشصضطظلن'
 
 SETS = r"""
 # ---- sets (private-use markers: E000/E001 word start unpointed/pointed,
-#      E003 word start not capitalised,
+#      E003 word start not capitalised, E004 trace of a sukūn,
 #      E002 article word, E005 ZWNJ, E011 construct tā' marbūṭah,
 #      E020 article lām)
 $AL = [[:Arabic:]&[:L:]] ;
@@ -94,6 +94,7 @@ $U = \uE000 ;
 $P = \uE001 ;
 $MK = [\uE000\uE001\uE003] ;
 $LW = \uE003 ;
+$SK = \uE004 ;
 $ART = \uE002 ;
 $ZW = \uE005 ;
 $CT = \uE011 ;
@@ -103,8 +104,8 @@ $W = [$AL $AM $ZW] ;
 $NW = [^$AL $AM $ZW \uE000-\uE0FF] ;
 $WE = [^$AL $AM] ;
 $OV = [aeiouāēīōūáéíóúêîôûâàèìòùỳ] ;
-$OW = [[:L:][:M:]‘’ʾʿ·\-] ;
-$PREV = [[:L:][:M:]‘’ʾʿ] ;
+$OW = [[:L:][:M:]‘’ʾʿ·\- \uE004] ;
+$PREV = [[:L:][:M:]‘’ʾʿ \uE004] ;
 """
 
 DIGITS = ''.join('%s → %d ; %s → %d ;\n' % (chr(0x660 + i), i, chr(0x6F0 + i), i)
@@ -453,7 +454,9 @@ PS_NOTES = [
     'vowels a i u, ā ī ū, ō (damma + و), ē (ې), ê (zwarakay U+0659), êy (ۍ); fatḩah + و '
     '→ ow, fatḩah + ی → aī but with sukūn → ay, final ى/ی after fatḩah → ay (Pōṯakay, '
     'Maīmanah, Qayşār, Jowzjān, Tsowkêy), as in the standard’s examples',
-    'ezāfe kasrah → -e (Ḩaẕrat-e Imām); final ه after a short vowel → ah',
+    'ezāfe kasrah and hamzah on ه → -e (Ḩaẕrat-e Imām, Guz̄argāh-e); final ه after a short '
+    'vowel → ah; the standard’s examples write the word after ezāfe both capitalised '
+    '(Mazār-e Sharīf) and not (Mazār-e sharīf, Guz̄argāh-e nūr): every word is capitalised',
     'آباد after a space is joined (Jalālābād); every word capitalised, also wa (Ḏanḏ Wa Patān)',
     'the example افغانستان → Āfghānistān (initial bare alif as ā) contradicts the standard’s '
     'own rule that initial alif only carries the vowel: bare initial ا → a (Afghānistān)',
@@ -478,7 +481,7 @@ scheme(
              medial_only=True),
     caps=True, tanwin='drop', final_short='keep', tam=('ah', 'ah'),
     hamza='’', ini_aw='ū', dot_h=False, abad_join=True, zwnj='',
-    ezafe=dict(kasra='-e', ye='-ye', hamza='-ye'),
+    ezafe=dict(kasra='-e', ye='-ye', hamza='-e'),
     final_h='ah', special_ar=False, glide_w='w',
 )
 
@@ -502,7 +505,7 @@ scheme(
              medial_only=True),
     caps=True, tanwin='drop', final_short='keep', tam=('ah', 'ah'),
     hamza='’', ini_aw='aw', dot_h=False, abad_join=True, zwnj='',
-    ezafe=dict(kasra='-e', ye='-ye', hamza='-ye'),
+    ezafe=dict(kasra='-e', ye='-ye', hamza='-e'),
     final_h='ah', special_ar=False, glide_w='w',
 )
 
@@ -796,6 +799,8 @@ def hamza_rules(s):
         r.append(rule('ئ', o(hz)))
     else:
         r.append(rule('ئ', o(hz)))
+    if fam == 'urdu' and s.get('sub') != 'un':
+        r.append(rule('ؤ', o(hz + 'o'), after='$WE'))
     r.append(rule('[أإؤء]', o(hz)))
     return r
 
@@ -826,7 +831,7 @@ def vowel_rules(s):
         r.append(rule('$FA و $SU', o(v['aw_sukun'])))
     if 'ay_sukun' in v:
         r.append(rule('$FA ي $SU', o(v['ay_sukun'])))
-    r += [rule('$FA', o(v['a']), after='[وي] $VM'),
+    r += [rule('$FA', o(v['a']), after='[وي] [ا $VM]'),
           rule('$FA', o(v['a']), after='و و'),
           rule('$FA', o(v['a']), after='ي ي')]
     if fam == 'urdu':
@@ -865,7 +870,7 @@ def vowel_rules(s):
     if fs == 'drop':
         r.append(rule('$SV', '', after='$TA? $WE'))
     r += [rule('$FA', o(v['a'])), rule('$DA', o(v['u'])), rule('$KA', o(v['i'])),
-          rule('$SU', ''), rule('$DAG', o(v['aa'])), rule('$TA', '')]
+          rule('$SU', '$SK'), rule('$DAG', o(v['aa'])), rule('$TA', '')]
     if fam == 'pashto':
         r.append(rule('\\u0659', o('ê')))
     return r
@@ -912,15 +917,26 @@ def glide_rules(s):
           rule('ا', o(v['aa']), before='$OV'),
           rule('ا', o(alef))]
     # wāw
+    # Urdu: the standard's examples are partly pointed and still read a bare
+    # و ی after a consonant as o e (Boghdī, Gulonā Ḍherī): no pointed-word rule
+    pw = fam != 'urdu'
     r += [rule('و', o(w), before='$OV'),
-          rule('و', o(w), before='$MK'),
-          rule('و', o(w), before='$P $OW*'),
+          rule('و', o(w), before='$MK')]
+    r.append(rule('و', o(w), before='$SK'))
+    if pw:
+        # pointed word: a bare و after a consonant without vowel sign is w at
+        # the end of the word (dalw); inside it, pointing is often partial
+        r.append(rule('و', o(w), before='$P $OW*', after='$WE'))
+    r += [
           rule('و', o(w), after='[ا $VM]'),
           rule('و', o(unp['w']))]
     # yā’
     r += [rule('ي', 'y', before='$OV'),
-          rule('ي', 'y', before='$MK'),
-          rule('ي', 'y', before='$P $OW*'),
+          rule('ي', 'y', before='$MK')]
+    r.append(rule('ي', 'y', before='$SK'))
+    if pw:
+        r.append(rule('ي', 'y', before='$P $OW*', after='$WE'))
+    r += [
           rule('ي', 'y', after='[ا $VM]'),
           rule('ي', o(unp['y_final']), after='$WE')]
     if fam == 'arabic' or s.get('tam_construct'):
@@ -969,7 +985,7 @@ def pass_letters(s):
 def pass_fallback(s):
     return ['# ---- 5. other Arabic-script letters (by Unicode name), marks, ZWNJ',
             '$ZW → %s ;' % o(s['zwnj']),
-            '$ART → ;', '$CT → t ;', '$AP → l ;', '$AQ → l ;',
+            '$ART → ;', '$CT → t ;', '$AP → l ;', '$AQ → l ;', '$SK → ;',
             "\\u06E5 → ū ;   # small waw (Qur’anic long vowel)",
             "\\u06E6 → ī ;   # small yeh",
             "\\uFE73 → ;     # tail fragment",

@@ -7,7 +7,9 @@ STANDARDS_TSV is /work/shared/data/translit/standards.tsv (extracted from
 github.com/interscript/maps, MIT).  For each scheme id the examples that
 the scheme reproduces are written (at most --max, spread over the list);
 examples it does not reproduce are listed in the header, so the C test
-suite asserts only what holds.
+suite asserts only what holds.  Further examples of a standard kept in
+tools/translit/extra/<id>.tsv (source, expected; provenance in its header)
+are appended the same way.
 """
 import argparse
 import os
@@ -42,6 +44,16 @@ def main():
         tr = icu.Transliterator.createFromRules(sid, open(path, encoding='utf-8').read(),
                                                 icu.UTransDirection.FORWARD)
         good, bad = [], []
+        extra = os.path.join(HERE, 'extra', sid + '.tsv')
+        xgood, xbad, xhead = [], [], []
+        if os.path.exists(extra):
+            for line in open(extra, encoding='utf-8'):
+                if line.startswith('#'):
+                    xhead.append(line.rstrip('\n'))
+                    continue
+                src, exp = line.rstrip('\n').split('\t')
+                out = tr.transliterate(src)
+                (xgood if out in exp.split('|') else xbad).append((src, exp, out))
         for src, exp in rows[sid]:
             out = tr.transliterate(src)
             (good if out in exp.split('|') else bad).append((src, exp, out))
@@ -60,6 +72,15 @@ def main():
             f.write('# source\texpected\n')
             for src, exp, out in pick:
                 f.write('%s\t%s\n' % (src, exp))
+            if xhead or xgood or xbad:
+                f.write('#\n')
+                for h in xhead:
+                    f.write(h + '\n')
+                f.write('# %d of %d reproduced\n' % (len(xgood), len(xgood) + len(xbad)))
+                for src, exp, out in xbad:
+                    f.write('# not reproduced: %s -> %s (expected %s)\n' % (src, out, exp))
+                for src, exp, out in xgood:
+                    f.write('%s\t%s\n' % (src, exp))
         print('%s: %d/%d, wrote %d' % (sid, len(good), len(rows[sid]), len(pick)))
 
 
