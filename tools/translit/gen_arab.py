@@ -859,6 +859,7 @@ def vowel_rules(s):
     r.append(rule('$KA ي', o(v['ii'])))
     if fam == 'pashto':
         r.append(rule('$KA ې', o('ē')))
+        r.append(rule('$KA ى', o(v['ii'])))
     # ezafe
     ez = s.get('ezafe')
     if ez:
