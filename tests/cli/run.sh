@@ -155,7 +155,7 @@ check "--jobs 3 output equals --jobs 1" cmp -s "$TMP/j1" "$TMP/j3"
 check "--jobs 3 report equals --jobs 1" cmp -s "$TMP/r1" "$TMP/r3"
 
 # --- a 200 MB line without a newline: memory stays bounded
-if [ -x /usr/bin/time ]; then
+if [ -x /usr/bin/time ] && [ -z "${ONOMA_SANITIZED:-}" ]; then
     python3 -c '
 import sys
 chunk = ("Qasem Suleimani and al-Mohandes met in Teheran, " * 20000).encode()
