@@ -575,14 +575,23 @@ static inline int pair_pass(const onoma_normalizer *nz, const unsigned char *s, 
     unsigned c0 = onoma__pair_class(s[ws], fold, onoma__ascii_word);
     unsigned c1 = onoma__pair_class(ws + 1 < n ? s[ws + 1] : ' ', fold, onoma__ascii_word);
     unsigned idx = c0 << 8 | c1;
-    /* a word written in lower case: only spellings written so (proper-noun rule) */
-    int lower = fold && s[ws] >= 'a' && s[ws] <= 'z' && !(nz->flags & ONOMA_ANY_CASE);
     const onoma_tables *t = nz->t;
-    for (size_t l = 0; l < t->nlayers; l++) {
-        const onoma__layer_index *ix = &t->layers[l].idx[nz->idx];
-        if (lower ? (int)((ix->lpair[idx >> 6] >> (idx & 63)) & 1) : onoma__layer_pair(ix, idx))
+    /* a word written in lower case: only spellings written so (proper-noun rule) */
+    if (fold && s[ws] >= 'a' && s[ws] <= 'z' && !(nz->flags & ONOMA_ANY_CASE)) {
+        if (ws + 4 > n && !final)
             return 1;
+        uint32_t ph = onoma__prefix_hash(s + ws, n - ws, onoma__ascii_word);
+        for (size_t l = 0; l < t->nlayers; l++) {
+            const onoma__layer_index *ix = &t->layers[l].idx[nz->idx];
+            uint32_t b = ph >> (32 - ix->lpre_log2);
+            if ((ix->lpair[b >> 6] >> (b & 63)) & 1)
+                return 1;
+        }
+        return 0;
     }
+    for (size_t l = 0; l < t->nlayers; l++)
+        if (onoma__layer_pair(&t->layers[l].idx[nz->idx], idx))
+            return 1;
     return 0;
 }
 

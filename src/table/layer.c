@@ -38,6 +38,14 @@ static const char *check_image(const unsigned char *base, size_t size)
     const onoma__table_hdr *h = (const onoma__table_hdr *)base;
     if (h->size != size)
         return "truncated or padded file";
+    /* the checksum covers everything, with its own field taken as zero */
+    onoma__table_hdr copy;
+    memcpy(&copy, base, sizeof copy);
+    copy.checksum = 0;
+    uint64_t sum = onoma__checksum((const unsigned char *)&copy, sizeof copy);
+    uint64_t body = onoma__checksum(base + sizeof copy, size - sizeof copy);
+    if ((sum ^ body) != h->checksum)
+        return "checksum mismatch (a damaged or modified file)";
     uint64_t sl = h->strings_len;
     if (!in_range(h->strings_off, sl, size) || sl == 0 ||
         !in_range(h->sources_off, (uint64_t)h->nsources * sizeof(onoma__source_rec), size) ||
@@ -89,7 +97,8 @@ static const char *check_image(const unsigned char *base, size_t size)
         if (((ix->mask + 1) & ix->mask) != 0 || ix->mask < 15 || ix->filter_log2 < 6 || ix->filter_log2 > 40 ||
             !in_range(ix->slots_off, ((uint64_t)ix->mask + 1) * sizeof(onoma__slot), size) ||
             !in_range(ix->filter_off, (1ull << ix->filter_log2) / 8, size) ||
-            !in_range(ix->pair_off, 65536 / 8, size) || !in_range(ix->lpair_off, 65536 / 8, size) ||
+            !in_range(ix->pair_off, 65536 / 8, size) || ix->lpre_log2 < 6 || ix->lpre_log2 > 30 ||
+            !in_range(ix->lpair_off, (1ull << ix->lpre_log2) / 8, size) ||
             ix->cont_log2 < 6 || ix->cont_log2 > 40 || !in_range(ix->cont_off, (1ull << ix->cont_log2) / 8, size))
             return "bad index header";
         const onoma__slot *s = (const onoma__slot *)(base + ix->slots_off);
@@ -142,6 +151,7 @@ int onoma__layer_from_image(const char *path, void *image, size_t size, onoma__l
         L->idx[k].lpair = (const uint64_t *)(L->base + h->idx[k].lpair_off);
         L->idx[k].cont = (const uint64_t *)(L->base + h->idx[k].cont_off);
         L->idx[k].cont_log2 = h->idx[k].cont_log2;
+        L->idx[k].lpre_log2 = h->idx[k].lpre_log2;
         L->idx[k].mask = h->idx[k].mask;
         L->idx[k].shift = 64;
         for (uint32_t m = h->idx[k].mask; m; m >>= 1)

@@ -16,7 +16,7 @@ typedef struct onoma__layer_index {
     const uint64_t *pair, *lpair, *cont;
     uint32_t mask, filter_log2, max_key_len;
     uint32_t shift; /* home slot = h >> shift */
-    uint32_t cont_log2;
+    uint32_t cont_log2, lpre_log2;
 } onoma__layer_index;
 
 typedef struct onoma__layer {
