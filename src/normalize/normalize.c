@@ -245,6 +245,9 @@ static int candidates(onoma_normalizer *nz, const unsigned char *s, size_t n, si
     const onoma_tables *t = nz->t;
     int k = nz->idx, nc = 0;
     uint64_t alive = 0;
+    /* start loading the home slots while the filters are tested */
+    for (size_t l = 0; l < t->nlayers; l++)
+        __builtin_prefetch(&t->layers[l].idx[k].slots[h >> t->layers[l].idx[k].shift]);
     for (size_t l = 0; l < t->nlayers; l++)
         if (onoma__layer_filter(&t->layers[l].idx[k], h))
             alive |= 1ull << l;
@@ -462,10 +465,11 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
     *rewrite = 0;
     for (int i = nc - 1; i >= 0; i--) {
         const onoma__layer *L = &t->layers[c[i].layer];
-        const uint32_t *tg = L->targets + c[i].sl->targets;
+        uint32_t ntg;
+        const uint32_t *tg = onoma__slot_targets(L, c[i].sl, &ntg);
         uint32_t ok[MAX_CANDS];
         size_t nok = 0;
-        for (uint32_t j = 1; j <= tg[0] && nok < MAX_CANDS; j++) {
+        for (uint32_t j = 0; j < ntg && nok < MAX_CANDS; j++) {
             if (!(tg[j] & ONOMA__T_LOWER) && nz->idx == ONOMA__IDX_FOLD && !(nz->flags & ONOMA_ANY_CASE)) {
                 if (lower < 0)
                     lower = first_cased_lower(s, c[i].end, ws);

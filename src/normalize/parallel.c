@@ -195,7 +195,8 @@ static void free_item(item *it)
     free(it);
 }
 
-/* Wait for the oldest chunk, write it, recycle it into *spare. */
+/* Wait for the oldest chunk, write it, put it on the free list *spare (its
+ * buffers are reused: no new allocation per chunk). */
 static int retire(pool *p, onoma_normalizer *nz, onoma_write_fn sink, void *ctx, onoma_error *err, item **spare)
 {
     pthread_mutex_lock(&p->mu);
@@ -218,8 +219,7 @@ static int retire(pool *p, onoma_normalizer *nz, onoma_write_fn sink, void *ctx,
         if (err)
             *err = it->err;
     }
-    if (*spare)
-        free_item(*spare);
+    it->next = *spare;
     *spare = it;
     return rc;
 }
@@ -256,7 +256,8 @@ int onoma__normalize_fd_parallel(onoma_normalizer *nz, int fd, onoma_write_fn si
         rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, "cannot start threads");
     while (!rc && !eof && !stream) {
         item *it = spare ? spare : calloc(1, sizeof *it);
-        spare = NULL;
+        if (spare)
+            spare = spare->next;
         if (!it) {
             rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
             break;
@@ -355,8 +356,11 @@ int onoma__normalize_fd_parallel(onoma_normalizer *nz, int fd, onoma_write_fn si
         free_item(p.head);
         p.head = n;
     }
-    if (spare)
+    while (spare) {
+        item *n = spare->next;
         free_item(spare);
+        spare = n;
+    }
     if (!rc && stream) {
         /* stream the rest on this thread, from where the chunks ended */
         onoma__normalizer_reset(nz);

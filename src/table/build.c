@@ -516,7 +516,8 @@ static int same_canonical(const builder *b, uint32_t e1, uint32_t e2)
 
 /* The target list of one key from its claims: merged per entry, checked for
  * conflicts (different canonical forms, not all marked shared). */
-static void add_targets(builder *b, int k, const item *g, size_t ng, onoma__slot *sl)
+/* Returns the slot flags to add (ONOMA__SLOT_ONE when *targets holds the one target itself). */
+static uint32_t add_targets(builder *b, int k, const item *g, size_t ng, uint32_t *targets)
 {
     index_builder *ib = &b->idx[k];
     uint32_t tmp[64];
@@ -579,10 +580,15 @@ static void add_targets(builder *b, int k, const item *g, size_t ng, onoma__slot
              pairs ? "" : "; mark it '?' in both to report it as ambiguous");
         reported = 1;
     }
-    sl->targets = (uint32_t)(b->targets.len / 4);
+    if (n == 1) {
+        *targets = tmp[0];
+        return ONOMA__SLOT_ONE;
+    }
+    *targets = (uint32_t)(b->targets.len / 4);
     uint32_t cnt = (uint32_t)n;
     if (onoma__buf_put(&b->targets, &cnt, 4) || onoma__buf_put(&b->targets, tmp, 4 * n))
         b->rc = ONOMA_ENOMEM;
+    return 0;
 }
 
 static void place(index_builder *ib, uint32_t pos, const item *rep, uint32_t flags)
@@ -752,20 +758,16 @@ static void hash_index(builder *b, int k)
                 spill[nspill].len = alen | flags << 24; /* flags travel in the top byte */
                 nspill++;
                 if (flags & ONOMA__SLOT_KEY) {
-                    /* targets now, slot later: remember them by index */
-                    onoma__slot tmp = {0};
-                    add_targets(b, k, grp, ng, &tmp);
-                    spill[nspill - 1].ci = rep.ci;
-                    spill[nspill - 1].h = rep.h;
-                    /* keep the targets index in the claim's spare field */
-                    ib->c[rep.ci].next = tmp.targets;
+                    /* targets now, slot later: keep them in the claim's spare field */
+                    flags |= add_targets(b, k, grp, ng, &ib->c[rep.ci].next);
+                    spill[nspill - 1].len = alen | flags << 24;
                 }
                 wrapped = 1;
                 continue;
             }
             place(ib, pos, &rep, flags);
             if (flags & ONOMA__SLOT_KEY)
-                add_targets(b, k, grp, ng, &ib->slots[pos]);
+                ib->slots[pos].len_flags |= add_targets(b, k, grp, ng, &ib->slots[pos].targets) << 24;
             next = pos + 1;
         }
         i = j;

@@ -95,6 +95,7 @@ typedef struct onoma__override {
 /* Slot flags (top 8 bits of len_flags). */
 #define ONOMA__SLOT_KEY 0x1u    /* a spelling: targets holds its entries */
 #define ONOMA__SLOT_LONGER 0x2u /* some longer key continues it */
+#define ONOMA__SLOT_ONE 0x4u    /* a key of one target: targets holds the target itself */
 
 typedef struct onoma__slot {
     uint32_t hash32;

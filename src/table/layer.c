@@ -109,7 +109,10 @@ static const char *check_image(const unsigned char *base, size_t size)
             used++;
             if ((uint64_t)s[i].key_off + (s[i].len_flags & 0xFFFFFF) > sl)
                 return "bad key";
-            if ((s[i].len_flags >> 24) & ONOMA__SLOT_KEY) {
+            if (((s[i].len_flags >> 24) & (ONOMA__SLOT_KEY | ONOMA__SLOT_ONE)) == (ONOMA__SLOT_KEY | ONOMA__SLOT_ONE)) {
+                if ((s[i].targets >> ONOMA__T_BITS) >= h->nentries)
+                    return "bad target";
+            } else if ((s[i].len_flags >> 24) & ONOMA__SLOT_KEY) {
                 uint64_t t = s[i].targets;
                 if (t >= h->ntargets || tg[t] == 0 || tg[t] > h->ntargets - t - 1)
                     return "bad target list";

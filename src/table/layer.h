@@ -68,6 +68,18 @@ static inline const onoma__slot *onoma__layer_find(const onoma__layer *L, const 
     }
 }
 
+/* The targets of a key slot (entry << ONOMA__T_BITS | flags), *n of them. */
+static inline const uint32_t *onoma__slot_targets(const onoma__layer *L, const onoma__slot *sl, uint32_t *n)
+{
+    if ((sl->len_flags >> 24) & ONOMA__SLOT_ONE) {
+        *n = 1;
+        return &sl->targets;
+    }
+    const uint32_t *t = L->targets + sl->targets;
+    *n = t[0];
+    return t + 1;
+}
+
 /* Entry index of an id, or UINT32_MAX. */
 uint32_t onoma__layer_find_id(const onoma__layer *L, const char *id, size_t n);
 
