@@ -616,7 +616,7 @@ static void hash_index(builder *b, int k)
     ib->cont = calloc((1ull << ib->cont_log2) / 64, sizeof(uint64_t));
     item *it = malloc((nitems ? nitems : 1) * sizeof *it);
     ib->filter_log2 = 10;
-    while (ib->filter_log2 < 27 && (1ull << ib->filter_log2) < 16 * (uint64_t)ib->nc)
+    while (ib->filter_log2 < 27 && (1ull << ib->filter_log2) < 8 * (uint64_t)ib->nc)
         ib->filter_log2++;
     ib->filter = calloc((1ull << ib->filter_log2) / 64, sizeof(uint64_t));
     ib->pair = calloc(65536 / 64, sizeof(uint64_t));
