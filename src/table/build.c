@@ -621,8 +621,8 @@ static void hash_index(builder *b, int k)
     ib->filter = calloc((1ull << ib->filter_log2) / 64, sizeof(uint64_t));
     ib->pair = calloc(65536 / 64, sizeof(uint64_t));
     size_t nlower = 0;
-    for (size_t i = 0; i < ib->nc; i++)
-        nlower += (ib->c[i].ef & ONOMA__T_LOWER) != 0;
+    for (size_t i = 0; i < ib->nc; i++) /* the keys that set bits: lower case, ASCII first */
+        nlower += (ib->c[i].ef & ONOMA__T_LOWER) && (unsigned char)ib->keys.data[ib->c[i].off] < 0x80;
     ib->lpre_log2 = 12;
     while (ib->lpre_log2 < 24 && (1ull << ib->lpre_log2) < 64 * 4 * (uint64_t)nlower)
         ib->lpre_log2++;
