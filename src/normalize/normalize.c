@@ -176,39 +176,6 @@ static size_t scan_word(onoma_normalizer *nz, const unsigned char *s, size_t n, 
     }
 }
 
-/* Append the fold of a separator s[a..b) (non-word characters) to nz->fold. */
-static int fold_sep(onoma_normalizer *nz, const unsigned char *s, size_t a, size_t b)
-{
-    const onoma__fold_page *pc = NULL;
-    uint32_t pg = 0;
-    onoma__buf *f = &nz->fold;
-    for (size_t i = a; i < b;) {
-        const char *fs;
-        size_t fl;
-        char one;
-        if (s[i] < 0x80) {
-            one = (char)onoma__fold_ascii[s[i]];
-            fs = &one;
-            fl = 1;
-            i++;
-        } else {
-            int len;
-            uint32_t cp = next_cp(s, b, i, &len);
-            if (len <= 0)
-                return -1;
-            fs = onoma__fold_lookup(cp, &fl, &pc, &pg);
-            i += (size_t)len;
-        }
-        for (size_t k = 0; k < fl; k++) {
-            if (fs[k] == ' ' && (f->len == 0 || f->data[f->len - 1] == ' '))
-                continue;
-            if (onoma__buf_putc(f, fs[k]))
-                return -1;
-        }
-    }
-    return 0;
-}
-
 /* The separator after a word: its end (start of the next word), or 0 when
  * no name can continue across it (too long, a line break, invalid bytes). */
 static size_t scan_sep(const unsigned char *s, size_t n, size_t i)
@@ -295,7 +262,8 @@ static int candidates(onoma_normalizer *nz, const unsigned char *s, size_t n, si
             if (!(alive &= go))
                 break;
         }
-        if (k == ONOMA__IDX_FOLD && fold_sep(nz, s, end, next))
+        /* scan_sep has checked the separator's UTF-8 */
+        if (k == ONOMA__IDX_FOLD && onoma__fold_append(&nz->fold, (const char *)s + end, next - end))
             break;
         size_t e2 = scan_word(nz, s, n, next, k == ONOMA__IDX_FOLD);
         if (e2 - ws > ONOMA__LOOKAHEAD)
@@ -316,22 +284,6 @@ static int first_cap(const unsigned char *s, size_t n, size_t i)
     int len;
     uint32_t cp = next_cp(s, n, i, &len);
     return len > 0 && onoma__char_case(cp) > 0;
-}
-
-/* Is the first cased letter of s[ws..end) lower case? */
-static int first_cased_lower(const unsigned char *s, size_t end, size_t ws)
-{
-    for (size_t i = ws; i < end;) {
-        int len;
-        uint32_t cp = next_cp(s, end, i, &len);
-        if (len <= 0)
-            return 0;
-        int c = onoma__char_case(cp);
-        if (c)
-            return c < 0;
-        i += (size_t)len;
-    }
-    return 0;
 }
 
 /* Start of the character that ends just before position p (p > 0). */
@@ -448,6 +400,20 @@ static int deliver(onoma_normalizer *nz, const onoma_event *ev)
     return r ? (r < 0 ? r : ONOMA_EABORTED) : 0;
 }
 
+/* An event about the span s[ws..ws+slen) (buf is the scanned buffer). */
+static void span_event(onoma_normalizer *nz, onoma_event *ev, int kind, const char *buf, size_t ws, size_t slen)
+{
+    memset(ev, 0, sizeof *ev);
+    onoma__track(nz, buf, nz->base + ws);
+    ev->kind = kind;
+    ev->offset = nz->base + ws;
+    ev->length = slen;
+    ev->line = nz->line;
+    ev->column = nz->col + 1;
+    ev->from = buf + ws;
+    ev->from_len = slen;
+}
+
 static const char *type_name(uint32_t t)
 {
     static const char *const names[] = {"person", "place", "org", "name", "other"};
@@ -472,7 +438,7 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
         for (uint32_t j = 0; j < ntg && nok < MAX_CANDS; j++) {
             if (!(tg[j] & ONOMA__T_LOWER) && nz->idx == ONOMA__IDX_FOLD && !(nz->flags & ONOMA_ANY_CASE)) {
                 if (lower < 0)
-                    lower = first_cased_lower(s, c[i].end, ws);
+                    lower = onoma__first_case((const char *)s + ws, c[i].end - ws) < 0;
                 if (lower)
                     continue; /* "iran" is not the name Iran */
             }
@@ -497,7 +463,6 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
         }
         size_t end = c[i].end, slen = end - ws;
         onoma_event ev;
-        memset(&ev, 0, sizeof ev);
         if (ambiguous) {
             if (nz->on_event) {
                 onoma_candidate cs[MAX_CANDS];
@@ -507,14 +472,7 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
                     cs[j].canonical = onoma__canonical(t, c[i].layer, ok[j], nz->style, &l1);
                     cs[j].display = onoma__display(t, c[i].layer, ok[j], nz->style, &l2);
                 }
-                onoma__track(nz, buf, nz->base + ws);
-                ev.kind = ONOMA_EVENT_AMBIGUOUS;
-                ev.offset = nz->base + ws;
-                ev.length = slen;
-                ev.line = nz->line;
-                ev.column = nz->col + 1;
-                ev.from = (const char *)s + ws;
-                ev.from_len = slen;
+                span_event(nz, &ev, ONOMA_EVENT_AMBIGUOUS, buf, ws, slen);
                 ev.ncandidates = nok;
                 ev.candidates = cs;
                 *rc = deliver(nz, &ev);
@@ -529,14 +487,7 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
         if (nz->on_event) {
             size_t dl;
             const onoma__entry_rec *e = &L->entries[ok[0]];
-            onoma__track(nz, buf, nz->base + ws);
-            ev.kind = ONOMA_EVENT_REWRITE;
-            ev.offset = nz->base + ws;
-            ev.length = slen;
-            ev.line = nz->line;
-            ev.column = nz->col + 1;
-            ev.from = (const char *)s + ws;
-            ev.from_len = slen;
+            span_event(nz, &ev, ONOMA_EVENT_REWRITE, buf, ws, slen);
             ev.to = nz->rep.data;
             ev.to_len = nz->rep.len;
             ev.id = onoma__lstr(L, e->id);
@@ -757,9 +708,7 @@ stop:
 
 /* ------------------------------------------------------------- streaming */
 
-/* Scan what is buffered; keep the unscanned rest, and up to CONTEXT bytes
- * before it (already written) for the look-back of guards. */
-static int consume(onoma_normalizer *nz, int final, onoma_write_fn sink, void *ctx, onoma_error *err)
+int onoma__consume(onoma_normalizer *nz, int final, onoma_write_fn sink, void *ctx, onoma_error *err)
 {
     size_t used = 0;
     int rc = onoma__scan(nz, nz->in.data, nz->in.len, nz->start, final, &used, sink, ctx, err);
@@ -779,12 +728,12 @@ int onoma_normalizer_feed(onoma_normalizer *nz, const char *data, size_t len, on
 {
     if (onoma__buf_put(&nz->in, data, len))
         return onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
-    return consume(nz, 0, sink, ctx, err);
+    return onoma__consume(nz, 0, sink, ctx, err);
 }
 
 int onoma_normalizer_finish(onoma_normalizer *nz, onoma_write_fn sink, void *ctx, onoma_error *err)
 {
-    int rc = consume(nz, 1, sink, ctx, err);
+    int rc = onoma__consume(nz, 1, sink, ctx, err);
     onoma__normalizer_reset(nz);
     return rc;
 }
@@ -821,7 +770,7 @@ int onoma_normalize_fd(onoma_normalizer *nz, int fd, onoma_write_fn sink, void *
             break;
         }
         nz->in.len += (size_t)r;
-        if ((rc = consume(nz, r == 0, sink, ctx, err)) || r == 0)
+        if ((rc = onoma__consume(nz, r == 0, sink, ctx, err)) || r == 0)
             break;
     }
     onoma__normalizer_reset(nz);

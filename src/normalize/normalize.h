@@ -46,6 +46,11 @@ int onoma__scan(onoma_normalizer *nz, const char *s, size_t n, size_t start, int
  * bytes at nz->base). */
 void onoma__track(onoma_normalizer *nz, const char *s, uint64_t to);
 
+/* Scan what is buffered in nz->in; keep the unscanned rest, and up to
+ * ONOMA__CONTEXT bytes before it (already written) for the look-back of
+ * guards. */
+int onoma__consume(onoma_normalizer *nz, int final, onoma_write_fn sink, void *ctx, onoma_error *err);
+
 /* Reset the per-input state (offsets, lines) for a new input. */
 void onoma__normalizer_reset(onoma_normalizer *nz);
 

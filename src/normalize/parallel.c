@@ -369,17 +369,9 @@ int onoma__normalize_fd_parallel(onoma_normalizer *nz, int fd, onoma_write_fn si
         nz->in = carry;
         carry = (onoma__buf){0};
         nz->jobs = 1;
-        size_t used;
         for (;;) {
-            rc = onoma__scan(nz, nz->in.data, nz->in.len, nz->start, eof, &used, sink, ctx, err);
-            if (rc)
+            if ((rc = onoma__consume(nz, eof, sink, ctx, err)))
                 break;
-            onoma__track(nz, nz->in.data, nz->base + used);
-            size_t keep_from = used > ONOMA__CONTEXT ? used - ONOMA__CONTEXT : 0;
-            memmove(nz->in.data, nz->in.data + keep_from, nz->in.len - keep_from);
-            nz->in.len -= keep_from;
-            nz->base += keep_from;
-            nz->start = used - keep_from;
             if (eof)
                 break;
             if (onoma__buf_reserve(&nz->in, CHUNK)) {

@@ -196,27 +196,10 @@ static int add_entry(builder *b, onoma__entry_rec *e)
 /* Add a spelling of entry e to both indexes. A canonical or style form
  * that does not begin and end with a letter or digit ("U.S.") is kept as a
  * replacement but cannot be matched. */
-/* Is the first cased letter of p lower case (or is there none)? */
-static int lower_first(const char *p, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)p;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        int len = onoma__utf8_decode(s + i, n - i, &cp);
-        if (len <= 0)
-            return 1;
-        int c = onoma__char_case(cp);
-        if (c)
-            return c < 0;
-        i += (size_t)len;
-    }
-    return 1;
-}
-
 static void add_claim(builder *b, const onoma__source *s, uint32_t line, uint32_t entry, uint32_t tflags,
                       const char *p, size_t n)
 {
-    if (lower_first(p, n))
+    if (onoma__first_case(p, n) <= 0) /* lower case first, or no case at all */
         tflags |= ONOMA__T_LOWER;
     if (!first_last_word(p, n)) {
         if (!(tflags & ONOMA__T_IDENTITY))
