@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Reference (slow) decoder for a names model; the C decoder must give the same output.
+
+usage: decode.py --model FILE [--beam N] [--nolex] < lines > lines
+       decode.py --model FILE --eval PAIRS [--split held]   (CER/exact on a pairs file)
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nmnorm  # noqa: E402
+
+
+class Model:
+    def __init__(self, fn):
+        self.g = [('', ''), ('', '')]
+        self.ng = {}
+        self.lex = {}
+        self.order = 5
+        self.cmap = {}
+        for line in open(fn, encoding='utf-8'):
+            if line.startswith('#'):
+                continue
+            p = line.rstrip('\n').split('\t')
+            t = p[0]
+            if t == 'n':
+                ids = tuple(int(x) for x in p[1].split())
+                self.ng[ids] = (float(p[2]), float(p[3]) if len(p) > 3 else 0.0)
+            elif t == 'g':
+                self.g.append((p[1], p[2]))
+            elif t == 'x':
+                self.lex[p[1]] = p[2]
+            elif t == 'm':
+                self.cmap[p[1]] = p[2]
+            elif t == 'order':
+                self.order = int(p[1])
+        self.bychar = {}
+        for i, (n, l) in enumerate(self.g):
+            if i >= 2:
+                self.bychar.setdefault(n, []).append(i)
+        self.alpha = set(self.bychar)
+
+    def logp(self, hist, w):
+        """log10 p(w | hist) with back-off; hist is a tuple (oldest first)."""
+        bo = 0.0
+        h = hist
+        while True:
+            e = self.ng.get(h + (w,))
+            if e is not None:
+                return bo + e[0]
+            if not h:
+                return bo - 7.0
+            b = self.ng.get(h)
+            if b is not None:
+                bo += b[1]
+            h = h[1:]
+
+    def state(self, hist):
+        """Shortest suffix of hist that can still be a context (for merging)."""
+        h = hist[-(self.order - 1):] if self.order > 1 else ()
+        while h and h not in self.ng:
+            h = h[1:]
+        return h
+
+    def decode_word(self, w, beam=16, nbest=1):
+        hyps = {(0,): (0.0, '')}
+        for ch in w:
+            cands = self.bychar.get(ch)
+            if not cands:
+                return None
+            new = {}
+            for st, (sc, out) in hyps.items():
+                for gi in cands:
+                    s2 = sc + self.logp(st, gi)
+                    ns = self.state(st + (gi,))
+                    o2 = out + self.g[gi][1]
+                    old = new.get(ns)
+                    if old is None or s2 > old[0]:
+                        new[ns] = (s2, o2)
+            hyps = dict(sorted(new.items(), key=lambda kv: -kv[1][0])[:beam])
+        fin = {}
+        for st, (sc, out) in hyps.items():
+            s2 = sc + self.logp(st, 1)
+            if out not in fin or s2 > fin[out]:
+                fin[out] = s2
+        best = sorted(fin.items(), key=lambda kv: -kv[1])
+        return best[:nbest] if nbest > 1 else best[0][0]
+
+    def translit_token(self, tok, beam=16, uselex=True):
+        out = []
+        for isw, t in nmnorm.pieces(nmnorm.norm(tok)):
+            if not isw:
+                out.append(t)
+                continue
+            t = ''.join(self.cmap.get(c, c) for c in t)
+            core = t.strip("'")
+            if uselex and core in self.lex:
+                out.append(self.lex[core])
+                continue
+            r = self.decode_word(core, beam) if core else ''
+            out.append(r if r is not None else core)
+        return ''.join(out)
+
+
+def lev(a, b):
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--model', required=True)
+    ap.add_argument('--beam', type=int, default=16)
+    ap.add_argument('--nolex', action='store_true')
+    ap.add_argument('--eval')
+    ap.add_argument('--split', default='held')
+    ap.add_argument('--limit', type=int, default=0)
+    a = ap.parse_args()
+    m = Model(a.model)
+    if a.eval:
+        refs = {}
+        for line in open(a.eval, encoding='utf-8'):
+            nat, lat, c, tag, sp = line.rstrip('\n').split('\t')
+            if sp == a.split:
+                refs.setdefault(nat, set()).add(lat)
+        items = sorted(refs.items())
+        if a.limit:
+            items = items[:a.limit]
+        cer = ex = 0.0
+        for nat, lats in items:
+            o = m.translit_token(nat, a.beam, not a.nolex)
+            cer += min(lev(o, l) / len(l) for l in lats)
+            ex += o in lats
+        print('held: n=%d exact=%.3f cer=%.3f' % (len(items), ex / len(items), cer / len(items)))
+        return
+    for line in sys.stdin:
+        toks = line.split()
+        print(' '.join(m.translit_token(t, a.beam, not a.nolex) for t in toks))
+
+
+if __name__ == '__main__':
+    main()
