@@ -4,6 +4,7 @@
 #include "names_model.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -384,6 +385,70 @@ static int build_maps(onoma__names_model *m, char *msg, size_t msgcap)
     return 0;
 }
 
+/* A model may start with "base<TAB>FILE" (FILE relative to the model's
+ * folder): a language without pair data (fa, uk) reuses the model of a
+ * related one and adds only its own records (m, f, x, lang), which follow
+ * the base's and so win.  The base's text is put in front of the rest. */
+static int load_base(const char *path, char **buf, size_t *len, char *msg,
+                     size_t msgcap)
+{
+    char *p = *buf;
+    while (*p == '#') { /* skip the comment header */
+        char *nl = strchr(p, '\n');
+        if (!nl)
+            return 0;
+        p = nl + 1;
+    }
+    if (strncmp(p, "base\t", 5) != 0)
+        return 0;
+    char *name = p + 5;
+    size_t nlen = strcspn(name, "\r\n");
+    if (nlen == 0 || memchr(name, '/', nlen) || nlen > 200) {
+        set_msg(msg, msgcap, "%s: bad base record", path);
+        return ONOMA__NM_EFORMAT;
+    }
+    const char *slash = strrchr(path, '/');
+    size_t dlen = slash ? (size_t)(slash - path + 1) : 0;
+    char bpath[4096];
+    if (dlen + nlen + 1 > sizeof bpath) {
+        set_msg(msg, msgcap, "%s: base path too long", path);
+        return ONOMA__NM_EFORMAT;
+    }
+    memcpy(bpath, path, dlen);
+    memcpy(bpath + dlen, name, nlen);
+    bpath[dlen + nlen] = '\0';
+    char *bbuf;
+    size_t blen;
+    int rc = read_file(bpath, &bbuf, &blen);
+    if (rc < 0) {
+        set_msg(msg, msgcap, "%s: %s", bpath,
+                rc == ONOMA__NM_EIO ? strerror(errno) : "out of memory");
+        return rc;
+    }
+    if (strncmp(bbuf, "base\t", 5) == 0 || strstr(bbuf, "\nbase\t")) {
+        free(bbuf);
+        set_msg(msg, msgcap, "%s: a base model cannot have a base", bpath);
+        return ONOMA__NM_EFORMAT;
+    }
+    char *rest = name + nlen;
+    size_t rlen = *len - (size_t)(rest - *buf);
+    char *nb = malloc(blen + 1 + rlen + 1);
+    if (!nb) {
+        free(bbuf);
+        set_msg(msg, msgcap, "%s: out of memory", path);
+        return ONOMA__NM_ENOMEM;
+    }
+    memcpy(nb, bbuf, blen);
+    nb[blen] = '\n';
+    memcpy(nb + blen + 1, rest, rlen);
+    nb[blen + 1 + rlen] = '\0';
+    free(bbuf);
+    free(*buf);
+    *buf = nb;
+    *len = blen + 1 + rlen;
+    return 0;
+}
+
 int onoma__names_model_open(const char *path, onoma__names_model **out,
                             char *msg, size_t msgcap)
 {
@@ -398,6 +463,10 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
     if (rc < 0) {
         set_msg(msg, msgcap, "%s: %s", path,
                 rc == ONOMA__NM_EIO ? strerror(errno) : "out of memory");
+        return rc;
+    }
+    if ((rc = load_base(path, &buf, &len, msg, msgcap)) < 0) {
+        free(buf);
         return rc;
     }
     onoma__names_model *m = calloc(1, sizeof *m);
@@ -767,28 +836,53 @@ static void decode_run(const onoma__names_model *m, const uint32_t *cps,
         if (nn == 0)
             return;
     }
-    /* end of word */
-    int best = -1;
-    double bs = -1e300;
+    /* End of word.  Paths that spell the same Latin string through
+     * different alignments are one answer: sum their probabilities. */
     hyp *last = lat + n * NM_BEAM;
+    char outs[NM_BEAM][NM_MAX_RUN * 8];
+    size_t olen[NM_BEAM];
+    double tot[NM_BEAM];
+    int nout = 0;
     for (int h = 0; h < cnt[n]; h++) {
         bctx bc;
         int lvl;
         bctx_init(m, last[h].st, last[h].nst, &bc);
         double sc = last[h].score + logp(m, &bc, 1, &lvl);
-        if (sc > bs) {
-            bs = sc;
-            best = h;
+        uint16_t path[NM_MAX_RUN];
+        int idx = n * NM_BEAM + h;
+        for (int i = n; i > 0; i--) {
+            path[i - 1] = lat[idx].gid;
+            idx = lat[idx].back;
+        }
+        char o[NM_MAX_RUN * 8];
+        size_t ol = 0;
+        for (int i = 0; i < n; i++) {
+            size_t gl = m->g_len[path[i]];
+            if (ol + gl > sizeof o)
+                gl = sizeof o - ol;
+            memcpy(o + ol, m->pool + m->g_off[path[i]], gl);
+            ol += gl;
+        }
+        int j;
+        for (j = 0; j < nout; j++)
+            if (olen[j] == ol && memcmp(outs[j], o, ol) == 0)
+                break;
+        if (j == nout) {
+            memcpy(outs[j], o, ol);
+            olen[j] = ol;
+            tot[j] = sc;
+            nout++;
+        } else {
+            /* log10(10^a + 10^b) */
+            double hi = tot[j] > sc ? tot[j] : sc, lo = tot[j] > sc ? sc : tot[j];
+            tot[j] = hi + log10(1.0 + pow(10.0, lo - hi));
         }
     }
-    uint16_t path[NM_MAX_RUN];
-    int idx = n * NM_BEAM + best;
-    for (int i = n; i > 0; i--) {
-        path[i - 1] = lat[idx].gid;
-        idx = lat[idx].back;
-    }
-    for (int i = 0; i < n; i++)
-        put(w, m->pool + m->g_off[path[i]], m->g_len[path[i]]);
+    int best = 0;
+    for (int j = 1; j < nout; j++)
+        if (tot[j] > tot[best])
+            best = j;
+    put(w, outs[best], olen[best]);
 }
 
 /* The trainer's normalisation (tools/names_model/nmnorm.py): replacement
@@ -929,7 +1023,7 @@ int onoma__names_model_translit(const onoma__names_model *m, const char *tok,
     int32_t i = 0;
     while (i < nlen) {
         UChar32 c;
-        U16_NEXT(nrm, i, nlen, c);
+        U16_NEXT(nrm, i, nlen, c); /* c >= 0: the text is valid UTF-16 */
         uint32_t r[2];
         int k = norm_cp((uint32_t)c, r);
         for (int j = 0; j < k; j++) {

@@ -5,6 +5,7 @@ usage: decode.py --model FILE [--beam N] [--nolex] < lines > lines
        decode.py --model FILE --eval PAIRS [--split held]   (CER/exact on a pairs file)
 """
 import argparse
+import math
 import os
 import sys
 
@@ -19,7 +20,10 @@ class Model:
         self.lex = {}
         self.order = 5
         self.cmap = {}
-        for line in open(fn, encoding='utf-8'):
+        self.fb = {}
+        self.beam = 16
+        self.cands = 65535
+        for line in self.lines(fn):
             if line.startswith('#'):
                 continue
             p = line.rstrip('\n').split('\t')
@@ -33,13 +37,31 @@ class Model:
                 self.lex[p[1]] = p[2]
             elif t == 'm':
                 self.cmap[p[1]] = p[2]
+            elif t == 'f':
+                self.fb[p[1]] = p[2]
+            elif t == 'beam':
+                self.beam = int(p[1])
+            elif t == 'cands':
+                self.cands = int(p[1])
             elif t == 'order':
                 self.order = int(p[1])
         self.bychar = {}
         for i, (n, l) in enumerate(self.g):
             if i >= 2:
                 self.bychar.setdefault(n, []).append(i)
+        uni = lambda i: self.ng.get((i,), (-99.0,))[0]
+        for ch in self.bychar:
+            self.bychar[ch] = sorted(self.bychar[ch], key=lambda i: (-uni(i), i))[:self.cands]
         self.alpha = set(self.bychar)
+
+    @staticmethod
+    def lines(fn):
+        """Records of a model file, with those of its base model first."""
+        own = [l for l in open(fn, encoding='utf-8') if not l.startswith('#')]
+        if own and own[0].startswith('base\t'):
+            base = os.path.join(os.path.dirname(fn), own[0].rstrip('\n').split('\t')[1])
+            return [l for l in open(base, encoding='utf-8') if not l.startswith('#')] + own[1:]
+        return own
 
     def logp(self, hist, w):
         """log10 p(w | hist) with back-off; hist is a tuple (oldest first)."""
@@ -82,8 +104,11 @@ class Model:
         fin = {}
         for st, (sc, out) in hyps.items():
             s2 = sc + self.logp(st, 1)
-            if out not in fin or s2 > fin[out]:
+            if out not in fin:
                 fin[out] = s2
+            else:  # same spelling through another alignment: sum
+                hi, lo = max(fin[out], s2), min(fin[out], s2)
+                fin[out] = hi + math.log10(1.0 + 10.0 ** (lo - hi))
         best = sorted(fin.items(), key=lambda kv: -kv[1])
         return best[:nbest] if nbest > 1 else best[0][0]
 
@@ -98,8 +123,17 @@ class Model:
             if uselex and core in self.lex:
                 out.append(self.lex[core])
                 continue
-            r = self.decode_word(core, beam) if core else ''
-            out.append(r if r is not None else core)
+            i = 0
+            while i < len(core):
+                if core[i] in self.alpha:
+                    j = i
+                    while j < len(core) and core[j] in self.alpha and j - i < 48:
+                        j += 1
+                    out.append(self.decode_word(core[i:j], beam))
+                    i = j
+                else:
+                    out.append(self.fb.get(core[i], core[i]))
+                    i += 1
         return ''.join(out)
 
 
@@ -116,13 +150,14 @@ def lev(a, b):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--model', required=True)
-    ap.add_argument('--beam', type=int, default=16)
+    ap.add_argument('--beam', type=int, default=0)
     ap.add_argument('--nolex', action='store_true')
     ap.add_argument('--eval')
     ap.add_argument('--split', default='held')
     ap.add_argument('--limit', type=int, default=0)
     a = ap.parse_args()
     m = Model(a.model)
+    a.beam = a.beam or m.beam
     if a.eval:
         refs = {}
         for line in open(a.eval, encoding='utf-8'):

@@ -18,6 +18,7 @@ import argparse
 import collections
 import math
 import os
+import pickle
 import random
 import sys
 
@@ -117,7 +118,7 @@ def viterbi(nat, lat, prob, maxlat):
     return seq, best[n][m]
 
 
-def kn_model(seqs, order, cutoff, D=(0.0, 0.6, 0.75, 0.8, 0.85, 0.9, 0.9, 0.9)):
+def kn_model(seqs, order, cutoff, prune=0.0, D=(0.0, 0.6, 0.75, 0.8, 0.85, 0.9, 0.9, 0.9)):
     """Interpolated Kneser-Ney; returns {ngram tuple: (log10 p, log10 bow)}."""
     BOS, EOS = 0, 1
     counts = [collections.Counter() for _ in range(order + 1)]
@@ -168,23 +169,55 @@ def kn_model(seqs, order, cutoff, D=(0.0, 0.6, 0.75, 0.8, 0.85, 0.9, 0.9, 0.9)):
                 lower = lower_prob(probs, g[1:], bows=None)
             gamma = d * ctx_types[h] / ctx_tot[h]
             probs[g] = max(c - d, 0) / ctx_tot[h] + gamma * lower
-    # back-off weights
+    bows = compute_bows(probs)
+    if prune > 0:
+        probs = entropy_prune(probs, bows, counts, order, prune)
+        bows = compute_bows(probs)
+    out = {}
+    for g, p in probs.items():
+        out[g] = (math.log10(max(p, 1e-12)), math.log10(bows[g]) if g in bows else 0.0)
+    return out
+
+
+def compute_bows(probs):
+    """Back-off weights so that every context's distribution sums to one."""
     bows = {}
     seen = collections.defaultdict(list)
     for g in probs:
         if len(g) > 1:
             seen[g[:-1]].append(g)
-    for h, gs in seen.items():
+    for h in sorted(seen, key=len):
+        gs = seen[h]
         num = 1.0 - sum(probs[g] for g in gs)
         den = 1.0 - sum(lower_prob(probs, g[1:], bows) for g in gs)
-        if num <= 0 or den <= 0:
-            bows[h] = 1e-6
-        else:
-            bows[h] = num / den
-    out = {}
-    for g, p in probs.items():
-        out[g] = (math.log10(max(p, 1e-12)), math.log10(bows[g]) if g in bows else 0.0)
-    return out
+        bows[h] = num / den if num > 0 and den > 0 else 1e-6
+    return bows
+
+
+def entropy_prune(probs, bows, counts, order, theta):
+    """Relative-entropy pruning (after Stolcke 1998, without re-estimating the
+    back-off weights per candidate): drop n-grams whose removal costs less
+    than theta, keeping every prefix and suffix of a kept longer n-gram (the
+    decoder relies on both)."""
+    total = sum(counts[1].values())
+    keep = dict(probs)
+    for n in range(order, 1, -1):
+        need = set()
+        for g in keep:
+            if len(g) == n + 1:
+                need.add(g[:-1])
+                need.add(g[1:])
+        for g in [g for g in keep if len(g) == n]:
+            if g in need:
+                continue
+            h = g[:-1]
+            ph = counts[n - 1].get(h, 0) / total
+            p = probs[g]
+            q = bows.get(h, 1.0) * lower_prob(probs, g[1:], bows)
+            cost = ph * p * (math.log(p) - math.log(q))
+            if cost < theta:
+                del keep[g]
+    return keep
 
 
 def lower_prob(probs, g, bows):
@@ -208,25 +241,36 @@ def main():
     ap.add_argument('--em-iter', type=int, default=6)
     ap.add_argument('--cutoff', type=int, default=1)
     ap.add_argument('--drop', type=float, default=0.03)
+    ap.add_argument('--prune', type=float, default=0.0, help='entropy pruning threshold')
     ap.add_argument('--weight', default='', help='source weights, e.g. google=3,wd=1')
+    ap.add_argument('--beam', type=int, default=8, help='decoder beam (written to the model)')
+    ap.add_argument('--cands', type=int, default=12, help='candidate graphones per character tried by the decoder')
+    ap.add_argument('--align-cache', default=None, help='pickle file to reuse the EM alignment (tuning)')
     ap.add_argument('--header', default=None, help='file with # source/# license lines')
     a = ap.parse_args()
     pairs = load_pairs(a.pairs)
     sys.stderr.write('%s: %d training pairs\n' % (a.lang, len(pairs)))
-    uniq = sorted({(n, l) for n, l, c, t in pairs})
-    prob = em_align(uniq, a.maxlat, a.em_iter, a.em_sample)
-    prob = dict(prob)
     weights = {}
     for kv in a.weight.split(','):
         if kv:
             k, v = kv.split('=')
             weights[k] = int(v)
-    aligned = []
-    for nat, lat, c, tag in pairs:
-        seq, sc = viterbi(nat, lat, prob, a.maxlat)
-        if seq is None:
-            continue
-        aligned.append((sc / (len(nat) + len(lat)), seq, weights.get(tag, 1)))
+    if a.align_cache and os.path.exists(a.align_cache):
+        with open(a.align_cache, 'rb') as f:
+            aligned = pickle.load(f)
+    else:
+        uniq = sorted({(n, l) for n, l, c, t in pairs})
+        prob = dict(em_align(uniq, a.maxlat, a.em_iter, a.em_sample))
+        aligned = []
+        for nat, lat, c, tag in pairs:
+            seq, sc = viterbi(nat, lat, prob, a.maxlat)
+            if seq is None:
+                continue
+            aligned.append((sc / (len(nat) + len(lat)), seq, tag))
+        if a.align_cache:
+            with open(a.align_cache, 'wb') as f:
+                pickle.dump(aligned, f)
+    aligned = [(sc, seq, weights.get(tag, 1)) for sc, seq, tag in aligned]
     aligned.sort(key=lambda x: x[0])
     ndrop = int(len(aligned) * a.drop)
     kept = aligned[ndrop:]
@@ -241,13 +285,13 @@ def main():
             ids.append(gid[gph])
         for _ in range(w):
             seqs.append(ids)
-    model = kn_model(seqs, a.order, a.cutoff)
+    model = kn_model(seqs, a.order, a.cutoff, a.prune)
     inv = sorted(gid.items(), key=lambda x: x[1])
     with open(a.out, 'w', encoding='utf-8') as f:
         f.write('# onoma names model v1\n')
         if a.header:
             f.write(open(a.header, encoding='utf-8').read())
-        f.write('lang\t%s\norder\t%d\n' % (a.lang, a.order))
+        f.write('lang\t%s\norder\t%d\nbeam\t%d\ncands\t%d\n' % (a.lang, a.order, a.beam, a.cands))
         f.write('graphones\t%d\n' % (len(inv) + 2))
         for (nat, lat), i in inv:
             f.write('g\t%s\t%s\n' % (nat, lat))
