@@ -23,9 +23,8 @@
 #define NM_UNK_LOGP (-7.0)
 
 typedef struct {
-    uint64_t key; /* 0 = empty slot */
-    float lp;     /* log10 p */
-    float bow;    /* log10 back-off weight */
+    float lp;  /* log10 p */
+    float bow; /* log10 back-off weight */
 } ng_ent;
 
 typedef struct {
@@ -51,6 +50,9 @@ struct onoma__names_model {
     uint8_t *g_len;
     char *pool;
     size_t pool_len, pool_cap;
+    /* n-gram hash: keys apart from values, so that probing (most lookups
+     * miss: back-off) touches one dense array */
+    uint64_t *ng_key; /* 0 = empty slot */
     ng_ent *ng;
     size_t ng_mask;
     cp_ent *chars; /* code point -> candidate graphones */
@@ -200,10 +202,10 @@ static const ng_ent *ng_get(const onoma__names_model *m, uint64_t key)
 {
     size_t i = (size_t)mix64(key) & m->ng_mask;
     for (;;) {
-        const ng_ent *e = &m->ng[i];
-        if (e->key == key)
-            return e;
-        if (e->key == 0)
+        uint64_t k = m->ng_key[i];
+        if (k == key)
+            return &m->ng[i];
+        if (k == 0)
             return NULL;
         i = (i + 1) & m->ng_mask;
     }
@@ -212,8 +214,9 @@ static const ng_ent *ng_get(const onoma__names_model *m, uint64_t key)
 static ng_ent *ng_slot(onoma__names_model *m, uint64_t key)
 {
     size_t i = (size_t)mix64(key) & m->ng_mask;
-    while (m->ng[i].key != 0 && m->ng[i].key != key)
+    while (m->ng_key[i] != 0 && m->ng_key[i] != key)
         i = (i + 1) & m->ng_mask;
+    m->ng_key[i] = key;
     return &m->ng[i];
 }
 
@@ -547,7 +550,6 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
             if (k == 0)
                 goto bad;
             ng_ent *e = ng_slot(m, pack(ids, k, m->idbits));
-            e->key = pack(ids, k, m->idbits);
             e->lp = strtof(fs.f[2], NULL);
             e->bow = fs.n > 3 ? strtof(fs.f[3], NULL) : 0.0f;
         } else if (strcmp(t, "g") == 0) {
@@ -634,9 +636,10 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
             long v = fs.n > 1 ? atol(fs.f[1]) : -1;
             if (v < 0 || m->ng || !m->g_cp)
                 goto bad;
-            m->ng_mask = table_size((size_t)v) - 1;
+            m->ng_mask = table_size((size_t)v * 2) - 1; /* load <= 1/4 */
             m->ng = calloc(m->ng_mask + 1, sizeof *m->ng);
-            if (!m->ng)
+            m->ng_key = calloc(m->ng_mask + 1, sizeof *m->ng_key);
+            if (!m->ng || !m->ng_key)
                 goto fail_mem;
         } else {
             goto bad; /* an unknown record is an error, never ignored */
@@ -678,6 +681,7 @@ void onoma__names_model_close(onoma__names_model **pm)
     free(m->g_len);
     free(m->pool);
     free(m->ng);
+    free(m->ng_key);
     free(m->chars);
     free(m->cand);
     free(m->lex);
