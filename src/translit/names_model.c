@@ -64,6 +64,15 @@ struct onoma__names_model {
     size_t fb_mask;
     cp_ent *pm; /* pre-map: code point -> UTF-8 native string in pool */
     size_t pm_mask;
+    /* substitution: a letter the data lacks (Persian gaf) is decoded as a
+     * related one (kaf) and its Latin chunk edited (k -> g) */
+    cp_ent *sb; /* code point -> index into sub[] (in start) */
+    size_t sb_mask;
+    struct nm_sub {
+        uint32_t base;              /* code point decoded instead */
+        uint32_t rules_off, rules_len; /* "from>to from>to ..." in pool */
+    } *sub;
+    size_t nsub;
     const UNormalizer2 *nfc;
 };
 
@@ -490,7 +499,7 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
     }
 
     /* First pass: counts, so the tables are sized once. */
-    size_t nlex = 0, nfb = 0, npm = 0;
+    size_t nlex = 0, nfb = 0, npm = 0, nsb = 0;
     for (char *p = buf; *p; p++) {
         if ((p == buf || p[-1] == '\n') && p[1] == '\t') {
             if (*p == 'x')
@@ -499,6 +508,8 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
                 nfb++;
             else if (*p == 'm')
                 npm++;
+            else if (*p == 's')
+                nsb++;
         }
     }
     if (nlex) {
@@ -509,7 +520,10 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
     m->fb = calloc(m->fb_mask + 1, sizeof *m->fb);
     m->pm_mask = table_size(npm) - 1;
     m->pm = calloc(m->pm_mask + 1, sizeof *m->pm);
-    if ((nlex && !m->lex) || !m->fb || !m->pm) {
+    m->sb_mask = table_size(nsb) - 1;
+    m->sb = calloc(m->sb_mask + 1, sizeof *m->sb);
+    m->sub = calloc(nsb + 1, sizeof *m->sub);
+    if ((nlex && !m->lex) || !m->fb || !m->pm || !m->sb || !m->sub) {
         rc = ONOMA__NM_ENOMEM;
         set_msg(msg, msgcap, "%s: out of memory", path);
         goto fail;
@@ -594,6 +608,19 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
             e->count = (uint32_t)strlen(fs.f[2]);
             if ((rc = pool_add(m, fs.f[2], e->count, &e->start)) < 0)
                 goto fail_mem;
+        } else if (strcmp(t, "s") == 0) {
+            uint32_t cp, base;
+            if (fs.n < 4 || !single_cp(fs.f[1], &cp) || !single_cp(fs.f[2], &base) ||
+                m->nsub >= nsb || !strchr(fs.f[3], '>'))
+                goto bad;
+            struct nm_sub *sb = &m->sub[m->nsub];
+            sb->base = base;
+            sb->rules_len = (uint32_t)strlen(fs.f[3]);
+            if ((rc = pool_add(m, fs.f[3], sb->rules_len, &sb->rules_off)) < 0)
+                goto fail_mem;
+            cp_ent *e = cp_slot(m->sb, m->sb_mask, cp);
+            e->cp = cp;
+            e->start = (uint32_t)m->nsub++;
         } else if (strcmp(t, "lang") == 0) {
             if (fs.n < 2)
                 goto bad;
@@ -687,6 +714,8 @@ void onoma__names_model_close(onoma__names_model **pm)
     free(m->lex);
     free(m->fb);
     free(m->pm);
+    free(m->sb);
+    free(m->sub);
     free(m);
     *pm = NULL;
 }
@@ -766,8 +795,49 @@ static double logp(const onoma__names_model *m, const bctx *b, uint16_t w,
 }
 
 /* Decode a run of known code points into w. */
+/* Latin chunk of graphone g for the input letter orig; when orig has a
+ * substitution, the first of its rules "from>to" whose "from" occurs in the
+ * chunk rewrites that occurrence.  Returns the length written. */
+static size_t chunk(const onoma__names_model *m, uint16_t g, uint32_t orig,
+                    char *o, size_t room)
+{
+    const char *s = m->pool + m->g_off[g];
+    size_t n = m->g_len[g];
+    const cp_ent *e = m->nsub ? cp_get(m->sb, m->sb_mask, orig) : NULL;
+    if (e) {
+        const struct nm_sub *sb = &m->sub[e->start];
+        const char *r = m->pool + sb->rules_off, *end = r + sb->rules_len;
+        while (r < end) {
+            const char *gt = memchr(r, '>', (size_t)(end - r));
+            if (!gt)
+                break;
+            const char *sp = memchr(gt, ' ', (size_t)(end - gt));
+            if (!sp)
+                sp = end;
+            size_t fl = (size_t)(gt - r), tl = (size_t)(sp - gt - 1);
+            for (size_t i = 0; fl && i + fl <= n; i++) {
+                if (memcmp(s + i, r, fl) != 0)
+                    continue;
+                size_t k = 0;
+                for (size_t j = 0; j < i && k < room; j++)
+                    o[k++] = s[j];
+                for (size_t j = 0; j < tl && k < room; j++)
+                    o[k++] = gt[1 + j];
+                for (size_t j = i + fl; j < n && k < room; j++)
+                    o[k++] = s[j];
+                return k;
+            }
+            r = sp + 1;
+        }
+    }
+    if (n > room)
+        n = room;
+    memcpy(o, s, n);
+    return n;
+}
+
 static void decode_run(const onoma__names_model *m, const uint32_t *cps,
-                       int n, writer *w)
+                       const uint32_t *orig, int n, writer *w)
 {
     hyp lat[(NM_MAX_RUN + 1) * NM_BEAM];
     int cnt[NM_MAX_RUN + 1];
@@ -860,13 +930,8 @@ static void decode_run(const onoma__names_model *m, const uint32_t *cps,
         }
         char o[NM_MAX_RUN * 8];
         size_t ol = 0;
-        for (int i = 0; i < n; i++) {
-            size_t gl = m->g_len[path[i]];
-            if (ol + gl > sizeof o)
-                gl = sizeof o - ol;
-            memcpy(o + ol, m->pool + m->g_off[path[i]], gl);
-            ol += gl;
-        }
+        for (int i = 0; i < n; i++)
+            ol += chunk(m, path[i], orig[i], o + ol, sizeof o - ol);
         int j;
         for (j = 0; j < nout; j++)
             if (olen[j] == ol && memcmp(outs[j], o, ol) == 0)
@@ -969,6 +1034,14 @@ static void translit_word(const onoma__names_model *m, const uint32_t *in,
             return;
         }
     }
+    /* substitutions: decode as the related letter, remember the original */
+    uint32_t orig[NM_MAX_TOK];
+    for (int i = a; i < b; i++) {
+        orig[i] = cps[i];
+        const cp_ent *e = cp_get(m->sb, m->sb_mask, cps[i]);
+        if (e)
+            cps[i] = m->sub[e->start].base;
+    }
     int i = a;
     while (i < b) {
         if (cp_get(m->chars, m->chars_mask, cps[i])) {
@@ -976,14 +1049,14 @@ static void translit_word(const onoma__names_model *m, const uint32_t *in,
             while (j < b && j - i < NM_MAX_RUN &&
                    cp_get(m->chars, m->chars_mask, cps[j]))
                 j++;
-            decode_run(m, cps + i, j - i, w);
+            decode_run(m, cps + i, orig + i, j - i, w);
             i = j;
         } else {
-            const cp_ent *f = cp_get(m->fb, m->fb_mask, cps[i]);
+            const cp_ent *f = cp_get(m->fb, m->fb_mask, orig[i]);
             if (f)
                 put(w, m->pool + f->start, f->count);
             else
-                put_cp(w, cps[i]);
+                put_cp(w, orig[i]);
             i++;
         }
     }
