@@ -73,6 +73,11 @@ struct onoma__names_model {
         uint32_t rules_off, rules_len; /* "from>to from>to ..." in pool */
     } *sub;
     size_t nsub;
+    /* known Latin spellings (record "vocab FILE BONUS"): a candidate on
+     * the list gets BONUS (log10) added before the best one is chosen */
+    lex_ent *voc;
+    size_t voc_mask;
+    double voc_bonus;
     const UNormalizer2 *nfc;
 };
 
@@ -269,6 +274,23 @@ static const lex_ent *lex_get(const onoma__names_model *m, const char *s,
     }
 }
 
+static int voc_has(const onoma__names_model *m, const char *s, size_t n)
+{
+    if (!m->voc)
+        return 0;
+    uint32_t h = hash_bytes(s, n);
+    size_t i = (size_t)mix64(h) & m->voc_mask;
+    for (;;) {
+        const lex_ent *e = &m->voc[i];
+        if (e->hash == 0)
+            return 0;
+        if (e->hash == h && e->key_len == n &&
+            memcmp(m->pool + e->key_off, s, n) == 0)
+            return 1;
+        i = (i + 1) & m->voc_mask;
+    }
+}
+
 /* ------------------------------------------------------------ loading */
 
 typedef struct {
@@ -394,6 +416,67 @@ static int build_maps(onoma__names_model *m, char *msg, size_t msgcap)
     }
     (void)msg;
     (void)msgcap;
+    return 0;
+}
+
+/* Load the word list FILE (relative to the model's folder): one word a
+ * line, '#' comments. */
+static int load_vocab(onoma__names_model *m, const char *path,
+                      const char *name, char *msg, size_t msgcap)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dlen = slash ? (size_t)(slash - path + 1) : 0, nlen = strlen(name);
+    char vpath[4096];
+    if (nlen == 0 || strchr(name, '/') || dlen + nlen + 1 > sizeof vpath) {
+        set_msg(msg, msgcap, "%s: bad vocab record", path);
+        return ONOMA__NM_EFORMAT;
+    }
+    memcpy(vpath, path, dlen);
+    memcpy(vpath + dlen, name, nlen + 1);
+    char *buf;
+    size_t len;
+    int rc = read_file(vpath, &buf, &len);
+    if (rc < 0) {
+        set_msg(msg, msgcap, "%s: %s", vpath,
+                rc == ONOMA__NM_EIO ? strerror(errno) : "out of memory");
+        return rc;
+    }
+    size_t nw = 0;
+    for (size_t i = 0; i < len; i++)
+        nw += buf[i] == '\n';
+    free(m->voc);
+    m->voc_mask = table_size(nw + 1) - 1;
+    m->voc = calloc(m->voc_mask + 1, sizeof *m->voc);
+    if (!m->voc) {
+        free(buf);
+        set_msg(msg, msgcap, "%s: out of memory", vpath);
+        return ONOMA__NM_ENOMEM;
+    }
+    char *p = buf;
+    while (*p) {
+        char *nl = strchr(p, '\n');
+        size_t wl = nl ? (size_t)(nl - p) : strlen(p);
+        if (wl && p[wl - 1] == '\r')
+            wl--;
+        if (wl && p[0] != '#') {
+            lex_ent e = {0, 0, 0, 0, 0};
+            e.hash = hash_bytes(p, wl);
+            e.key_len = (uint32_t)wl;
+            if ((rc = pool_add(m, p, wl, &e.key_off)) < 0) {
+                free(buf);
+                set_msg(msg, msgcap, "%s: out of memory", vpath);
+                return rc;
+            }
+            size_t i = (size_t)mix64(e.hash) & m->voc_mask;
+            while (m->voc[i].hash != 0)
+                i = (i + 1) & m->voc_mask;
+            m->voc[i] = e;
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    free(buf);
     return 0;
 }
 
@@ -621,6 +704,12 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
             cp_ent *e = cp_slot(m->sb, m->sb_mask, cp);
             e->cp = cp;
             e->start = (uint32_t)m->nsub++;
+        } else if (strcmp(t, "vocab") == 0) {
+            if (fs.n < 3)
+                goto bad;
+            m->voc_bonus = strtod(fs.f[2], NULL);
+            if ((rc = load_vocab(m, path, fs.f[1], msg, msgcap)) < 0)
+                goto fail;
         } else if (strcmp(t, "lang") == 0) {
             if (fs.n < 2)
                 goto bad;
@@ -716,6 +805,7 @@ void onoma__names_model_close(onoma__names_model **pm)
     free(m->pm);
     free(m->sb);
     free(m->sub);
+    free(m->voc);
     free(m);
     *pm = NULL;
 }
@@ -937,11 +1027,15 @@ static void decode_run(const onoma__names_model *m, const uint32_t *cps,
             if (olen[j] == ol && memcmp(outs[j], o, ol) == 0)
                 break;
         if (j == nout) {
+            if (voc_has(m, o, ol))
+                sc += m->voc_bonus;
             memcpy(outs[j], o, ol);
             olen[j] = ol;
             tot[j] = sc;
             nout++;
         } else {
+            if (voc_has(m, o, ol))
+                sc += m->voc_bonus;
             /* log10(10^a + 10^b) */
             double hi = tot[j] > sc ? tot[j] : sc, lo = tot[j] > sc ? sc : tot[j];
             tot[j] = hi + log10(1.0 + pow(10.0, lo - hi));

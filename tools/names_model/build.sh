@@ -1,5 +1,6 @@
 #!/bin/sh
-# Rebuild tables/translit/names/{ar,he,ru}.model from the source data (deterministic).
+# Rebuild tables/translit/names/{ar,he,ru}.model and latin-names.txt from the source data
+# (deterministic but for the version date).  fa.model and uk.model are written by hand.
 #
 # usage: tools/names_model/build.sh NETRANSLIT_DATA GOOGLE_DIR DEV_TSV NATIVE_TSV [WORK]
 #
@@ -37,11 +38,16 @@ header() {
   printf '# note: joint-sequence (graphone) 5-gram model, interpolated Kneser-Ney, entropy-pruned; x = lexicon exceptions. Made by tools/names_model/build.sh; every native token of the onoma dev sets is excluded.\n'
 }
 
+# known Latin spellings (train splits of all three languages), shared by the models
+$PY $HERE/vocab.py --out "$OUT/latin-names.txt" "$WORK/pairs/ar.pairs" "$WORK/pairs/he.pairs" \
+    "$WORK/pairs/ru.pairs"
+
 for L in ar he ru; do
   header $L > "$WORK/$L.header"
   MAXLAT=4; [ $L = ru ] && MAXLAT=3
   $PY $HERE/train.py --pairs "$WORK/pairs/$L.pairs" --lang $L --out "$OUT/$L.model" \
       --maxlat $MAXLAT --order 5 --cutoff 0 --prune 1e-5 --header "$WORK/$L.header"
+  printf 'vocab\tlatin-names.txt\t0.5\n' >> "$OUT/$L.model"
   $PY $HERE/lexicon.py --pairs "$WORK/pairs/$L.pairs" --model "$OUT/$L.model" --nmtest "$WORK/nmtest"
   $PY $HERE/evalheld.py --pairs "$WORK/pairs/$L.pairs" --model "$OUT/$L.model" --nmtest "$WORK/nmtest"
 done

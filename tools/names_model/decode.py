@@ -21,6 +21,8 @@ class Model:
         self.order = 5
         self.cmap = {}
         self.fb = {}
+        self.vocab = set()
+        self.vbonus = 0.0
         self.beam = 16
         self.cands = 65535
         for line in self.lines(fn):
@@ -39,6 +41,10 @@ class Model:
                 self.cmap[p[1]] = p[2]
             elif t == 'f':
                 self.fb[p[1]] = p[2]
+            elif t == 'vocab':
+                self.vocab = set(w.strip() for w in open(os.path.join(os.path.dirname(fn), p[1]), encoding='utf-8')
+                                 if not w.startswith('#'))
+                self.vbonus = float(p[2])
             elif t == 'beam':
                 self.beam = int(p[1])
             elif t == 'cands':
@@ -104,6 +110,8 @@ class Model:
         fin = {}
         for st, (sc, out) in hyps.items():
             s2 = sc + self.logp(st, 1)
+            if out in self.vocab:
+                s2 += self.vbonus
             if out not in fin:
                 fin[out] = s2
             else:  # same spelling through another alignment: sum
