@@ -43,9 +43,11 @@ struct onoma__names_model {
     int order;
     int beam;          /* hypotheses kept per position (<= NM_BEAM) */
     uint32_t maxcand;  /* candidate graphones tried per character */
+    double prune;      /* hypotheses this far (log10) behind the best are dropped */
     unsigned idbits;
     uint32_t ngraph;   /* graphone ids 0 (<s>), 1 (</s>), 2.. */
     uint32_t *g_cp;    /* native code point of each graphone */
+    float *g_uni;      /* unigram log10 p of each graphone (back-off floor) */
     uint32_t *g_off;   /* Latin string of each graphone, in pool */
     uint8_t *g_len;
     char *pool;
@@ -573,6 +575,7 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
     m->order = 0;
     m->beam = NM_BEAM;
     m->maxcand = 65535;
+    m->prune = 1e9;
     UErrorCode st = U_ZERO_ERROR;
     m->nfc = unorm2_getNFCInstance(&st);
     if (U_FAILURE(st)) {
@@ -724,6 +727,10 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
             m->beam = fs.n > 1 ? atoi(fs.f[1]) : 0;
             if (m->beam < 1 || m->beam > NM_BEAM)
                 goto bad;
+        } else if (strcmp(t, "prune") == 0) {
+            m->prune = fs.n > 1 ? strtod(fs.f[1], NULL) : -1.0;
+            if (!(m->prune > 0.0))
+                goto bad;
         } else if (strcmp(t, "cands") == 0) {
             long v = fs.n > 1 ? atol(fs.f[1]) : 0;
             if (v < 1 || v > 65535)
@@ -773,6 +780,14 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
         rc = ONOMA__NM_EFORMAT;
         goto fail;
     }
+    m->g_uni = malloc(m->ngraph * sizeof *m->g_uni);
+    if (!m->g_uni)
+        goto fail_mem;
+    for (uint32_t g = 0; g < m->ngraph; g++) {
+        uint16_t id = (uint16_t)g;
+        const ng_ent *e = ng_get(m, pack(&id, 1, m->idbits));
+        m->g_uni[g] = e ? e->lp : (float)NM_UNK_LOGP;
+    }
     if ((rc = build_maps(m, msg, msgcap)) < 0)
         goto fail_mem;
     free(buf);
@@ -793,6 +808,7 @@ void onoma__names_model_close(onoma__names_model **pm)
         return;
     onoma__names_model *m = *pm;
     free(m->g_cp);
+    free(m->g_uni);
     free(m->g_off);
     free(m->g_len);
     free(m->pool);
@@ -871,17 +887,16 @@ static void bctx_init(const onoma__names_model *m, const uint16_t *st, int n,
 static double logp(const onoma__names_model *m, const bctx *b, uint16_t w,
                    int *lvl)
 {
-    for (int s = 0; s <= b->n; s++) {
-        uint64_t k = s < b->n ? (b->key[s] << m->idbits) | (uint64_t)(w + 1u)
-                              : (uint64_t)(w + 1u);
-        const ng_ent *e = ng_get(m, k);
+    for (int s = 0; s < b->n; s++) {
+        const ng_ent *e = ng_get(m, (b->key[s] << m->idbits) | (uint64_t)(w + 1u));
         if (e) {
             *lvl = s;
             return b->bo[s] + e->lp;
         }
     }
-    *lvl = b->n + 1;
-    return b->bo[b->n] + NM_UNK_LOGP;
+    /* unigrams from an array: every back-off ends here */
+    *lvl = m->g_uni[w] > NM_UNK_LOGP ? b->n : b->n + 1;
+    return b->bo[b->n] + m->g_uni[w];
 }
 
 /* Decode a run of known code points into w. */
@@ -945,6 +960,9 @@ static void decode_run(const onoma__names_model *m, const uint32_t *cps,
         int nn = 0;
         for (int h = 0; h < cnt[i]; h++) {
             const hyp *hp = &cur[h];
+            /* cur is sorted best first: the rest are too far behind */
+            if (hp->score < cur[0].score - m->prune)
+                break;
             bctx bc;
             bctx_init(m, hp->st, hp->nst, &bc);
             uint32_t nc = ce->count < m->maxcand ? ce->count : m->maxcand;
@@ -1027,19 +1045,26 @@ static void decode_run(const onoma__names_model *m, const uint32_t *cps,
             if (olen[j] == ol && memcmp(outs[j], o, ol) == 0)
                 break;
         if (j == nout) {
-            if (voc_has(m, o, ol))
-                sc += m->voc_bonus;
             memcpy(outs[j], o, ol);
             olen[j] = ol;
             tot[j] = sc;
             nout++;
         } else {
-            if (voc_has(m, o, ol))
-                sc += m->voc_bonus;
             /* log10(10^a + 10^b) */
             double hi = tot[j] > sc ? tot[j] : sc, lo = tot[j] > sc ? sc : tot[j];
             tot[j] = hi + log10(1.0 + pow(10.0, lo - hi));
         }
+    }
+    /* the known-spelling bonus; looked up only where it can change the
+     * answer (the list is large, lookups miss the cache) */
+    if (m->voc && m->voc_bonus > 0.0) {
+        double top = tot[0];
+        for (int j = 1; j < nout; j++)
+            if (tot[j] > top)
+                top = tot[j];
+        for (int j = 0; j < nout; j++)
+            if (tot[j] + m->voc_bonus > top && voc_has(m, outs[j], olen[j]))
+                tot[j] += m->voc_bonus;
     }
     int best = 0;
     for (int j = 1; j < nout; j++)

@@ -24,6 +24,7 @@ class Model:
         self.vocab = set()
         self.vbonus = 0.0
         self.beam = 16
+        self.prune = 1e9
         self.cands = 65535
         for line in self.lines(fn):
             if line.startswith('#'):
@@ -47,6 +48,8 @@ class Model:
                 self.vbonus = float(p[2])
             elif t == 'beam':
                 self.beam = int(p[1])
+            elif t == 'prune':
+                self.prune = float(p[1])
             elif t == 'cands':
                 self.cands = int(p[1])
             elif t == 'order':
@@ -98,7 +101,10 @@ class Model:
             if not cands:
                 return None
             new = {}
+            top = max(v[0] for v in hyps.values())
             for st, (sc, out) in hyps.items():
+                if sc < top - self.prune:
+                    continue
                 for gi in cands:
                     s2 = sc + self.logp(st, gi)
                     ns = self.state(st + (gi,))

@@ -244,7 +244,8 @@ def main():
     ap.add_argument('--prune', type=float, default=0.0, help='entropy pruning threshold')
     ap.add_argument('--weight', default='', help='source weights, e.g. google=3,wd=1')
     ap.add_argument('--beam', type=int, default=8, help='decoder beam (written to the model)')
-    ap.add_argument('--cands', type=int, default=12, help='candidate graphones per character tried by the decoder')
+    ap.add_argument('--beam-prune', type=float, default=3.0, help='decoder drops hypotheses this far (log10) behind the best')
+    ap.add_argument('--cands', type=int, default=10, help='candidate graphones per character tried by the decoder')
     ap.add_argument('--align-cache', default=None, help='pickle file to reuse the EM alignment (tuning)')
     ap.add_argument('--header', default=None, help='file with # source/# license lines')
     a = ap.parse_args()
@@ -291,7 +292,7 @@ def main():
         f.write('# onoma names model v1\n')
         if a.header:
             f.write(open(a.header, encoding='utf-8').read())
-        f.write('lang\t%s\norder\t%d\nbeam\t%d\ncands\t%d\n' % (a.lang, a.order, a.beam, a.cands))
+        f.write('lang\t%s\norder\t%d\nbeam\t%d\ncands\t%d\nprune\t%g\n' % (a.lang, a.order, a.beam, a.cands, a.beam_prune))
         f.write('graphones\t%d\n' % (len(inv) + 2))
         for (nat, lat), i in inv:
             f.write('g\t%s\t%s\n' % (nat, lat))
