@@ -13,6 +13,7 @@
 #                    @ b2265a6494f4db49458fd79d586287f1fbbcf2f4 (Apache-2.0)
 #   DEV_TSV          shared/data/translit/names-dev.tsv  (its native tokens are EXCLUDED)
 #   NATIVE_TSV       shared/data/names-dev/native.tsv    (its native tokens are EXCLUDED)
+#                    ('-' for either: no exclusion, e.g. for a release build after evaluation)
 #   WORK             scratch folder (default /tmp/names_model_build)
 #
 # Run from the repository root.  Takes about 5 minutes on one core.
@@ -24,8 +25,10 @@ PY=${PYTHON:-python3}
 mkdir -p "$WORK" "$OUT"
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Isrc/translit -o "$WORK/nmtest" \
    $HERE/nmtest.c src/translit/names_model.c $(pkg-config --cflags --libs icu-uc) -lm
-$PY $HERE/prep.py --netranslit "$NT" --google "$GG" --exclude "$DEV" --exclude "$NAT" \
-    --out "$WORK/pairs"
+EXCL=""
+[ "$DEV" != - ] && EXCL="$EXCL --exclude $DEV"
+[ "$NAT" != - ] && EXCL="$EXCL --exclude $NAT"
+$PY $HERE/prep.py --netranslit "$NT" --google "$GG" $EXCL --out "$WORK/pairs"
 
 header() {
   printf '# name: names-%s\n# version: %s\n' "$1" "$(date -u +%Y-%m-%d)"
@@ -48,6 +51,7 @@ for L in ar he ru; do
   $PY $HERE/train.py --pairs "$WORK/pairs/$L.pairs" --lang $L --out "$OUT/$L.model" \
       --maxlat $MAXLAT --order 5 --cutoff 0 --prune 1e-5 --header "$WORK/$L.header"
   printf 'vocab\tlatin-names.txt\t0.5\n' >> "$OUT/$L.model"
+  [ -f $HERE/extra-$L.txt ] && grep -v '^#' $HERE/extra-$L.txt >> "$OUT/$L.model"
   $PY $HERE/lexicon.py --pairs "$WORK/pairs/$L.pairs" --model "$OUT/$L.model" --nmtest "$WORK/nmtest"
   $PY $HERE/evalheld.py --pairs "$WORK/pairs/$L.pairs" --model "$OUT/$L.model" --nmtest "$WORK/nmtest"
 done
