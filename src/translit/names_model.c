@@ -14,7 +14,6 @@
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
-#include <unicode/utf16.h>
 
 #define NM_MAX_ORDER 8
 #define NM_BEAM 16      /* hypotheses kept per position */
@@ -362,13 +361,11 @@ static int read_file(const char *path, char **buf, size_t *len)
     return 0;
 }
 
-static int build_maps(onoma__names_model *m, char *msg, size_t msgcap)
+/* Code point -> candidate graphones (sized for the worst case of one
+ * graphone per letter). */
+static int build_maps(onoma__names_model *m)
 {
-    /* code point -> graphone candidates */
-    size_t nchars = 0;
-    for (uint32_t g = 2; g < m->ngraph; g++)
-        nchars++;
-    m->chars_mask = table_size(nchars) - 1;
+    m->chars_mask = table_size(m->ngraph) - 1;
     m->chars = calloc(m->chars_mask + 1, sizeof *m->chars);
     m->cand = malloc((m->ngraph + 1) * sizeof *m->cand);
     if (!m->chars || !m->cand)
@@ -416,8 +413,6 @@ static int build_maps(onoma__names_model *m, char *msg, size_t msgcap)
             c[b] = v;
         }
     }
-    (void)msg;
-    (void)msgcap;
     return 0;
 }
 
@@ -788,7 +783,7 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
         const ng_ent *e = ng_get(m, pack(&id, 1, m->idbits));
         m->g_uni[g] = e ? e->lp : (float)NM_UNK_LOGP;
     }
-    if ((rc = build_maps(m, msg, msgcap)) < 0)
+    if ((rc = build_maps(m)) < 0)
         goto fail_mem;
     free(buf);
     *out = m;
@@ -878,7 +873,7 @@ static void bctx_init(const onoma__names_model *m, const uint16_t *st, int n,
     for (int s = 0; s < n; s++) {
         b->key[s] = pack(st + s, n - s, m->idbits);
         const ng_ent *c = ng_get(m, b->key[s]);
-        b->bo[s + 1] = b->bo[s] + (c ? c->bow : 0.0);
+        b->bo[s + 1] = b->bo[s] + (c ? (double)c->bow : 0.0);
     }
 }
 
@@ -891,12 +886,12 @@ static double logp(const onoma__names_model *m, const bctx *b, uint16_t w,
         const ng_ent *e = ng_get(m, (b->key[s] << m->idbits) | (uint64_t)(w + 1u));
         if (e) {
             *lvl = s;
-            return b->bo[s] + e->lp;
+            return b->bo[s] + (double)e->lp;
         }
     }
     /* unigrams from an array: every back-off ends here */
-    *lvl = m->g_uni[w] > NM_UNK_LOGP ? b->n : b->n + 1;
-    return b->bo[b->n] + m->g_uni[w];
+    *lvl = (double)m->g_uni[w] > NM_UNK_LOGP ? b->n : b->n + 1;
+    return b->bo[b->n] + (double)m->g_uni[w];
 }
 
 /* Decode a run of known code points into w. */
@@ -1218,10 +1213,13 @@ int onoma__names_model_translit(const onoma__names_model *m, const char *tok,
     int wn = 0;
     int32_t i = 0;
     while (i < nlen) {
-        UChar32 c;
-        U16_NEXT(nrm, i, nlen, c); /* c >= 0: the text is valid UTF-16 */
+        /* UTF-16 to code points (ICU's U16_NEXT trips -Wsign-conversion) */
+        uint32_t c = nrm[i++];
+        if (c >= 0xD800u && c <= 0xDBFFu && i < nlen && nrm[i] >= 0xDC00u &&
+            nrm[i] <= 0xDFFFu)
+            c = 0x10000u + ((c - 0xD800u) << 10) + ((uint32_t)nrm[i++] - 0xDC00u);
         uint32_t r[2];
-        int k = norm_cp((uint32_t)c, r);
+        int k = norm_cp(c, r);
         for (int j = 0; j < k; j++) {
             if (is_word(r[j])) {
                 if (wn < NM_MAX_TOK)
