@@ -535,11 +535,15 @@ static inline int pair_pass(const onoma_normalizer *nz, const unsigned char *s, 
     if (fold && s[ws] >= 'a' && s[ws] <= 'z' && !(nz->flags & ONOMA_ANY_CASE)) {
         if (ws + 4 > n && !final)
             return 1;
-        uint32_t ph = onoma__prefix_hash(s + ws, n - ws, onoma__ascii_word);
+        uint32_t ph = 0;
         for (size_t l = 0; l < t->nlayers; l++) {
             const onoma__layer_index *ix = &t->layers[l].idx[nz->idx];
+            if (!((ix->lpair[idx >> 6] >> (idx & 63)) & 1))
+                continue; /* two bytes rule most words out */
+            if (!ph)
+                ph = onoma__prefix_hash(s + ws, n - ws, onoma__ascii_word) | 1;
             uint32_t b = ph >> (32 - ix->lpre_log2);
-            if ((ix->lpair[b >> 6] >> (b & 63)) & 1)
+            if ((ix->lpre[b >> 6] >> (b & 63)) & 1)
                 return 1;
         }
         return 0;

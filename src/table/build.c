@@ -31,7 +31,7 @@ typedef struct index_builder {
     onoma__slot *slots;
     uint32_t mask;
     uint64_t *filter;
-    uint64_t *pair, *lpair, *cont;
+    uint64_t *pair, *lpair, *lpre, *cont;
     uint32_t cont_log2, lpre_log2;
     uint32_t filter_log2;
     uint32_t max_len, nkeys;
@@ -609,8 +609,9 @@ static void hash_index(builder *b, int k)
     ib->lpre_log2 = 12;
     while (ib->lpre_log2 < 24 && (1ull << ib->lpre_log2) < 64 * 4 * (uint64_t)nlower)
         ib->lpre_log2++;
-    ib->lpair = calloc((1ull << ib->lpre_log2) / 64, sizeof(uint64_t));
-    if (!it || !ib->filter || !ib->pair || !ib->lpair || !ib->cont) {
+    ib->lpair = calloc(65536 / 64, sizeof(uint64_t));
+    ib->lpre = calloc((1ull << ib->lpre_log2) / 64, sizeof(uint64_t));
+    if (!it || !ib->filter || !ib->pair || !ib->lpair || !ib->lpre || !ib->cont) {
         free(it);
         b->rc = ONOMA_ENOMEM;
         return;
@@ -660,6 +661,9 @@ static void hash_index(builder *b, int k)
              * register the key's first ASCII bytes, and the same cut at 1..3 by a
              * non-ASCII character (text whose character there folds to ASCII) */
             if (fold && (c->ef & ONOMA__T_LOWER)) {
+                ib->lpair[p1 >> 6] |= 1ull << (p1 & 63);
+                if (both)
+                    ib->lpair[p2 >> 6] |= 1ull << (p2 & 63);
                 unsigned char v[4];
                 size_t np = 0;
                 while (np < 4 && np < c->len && u0[np] < 0x80 && onoma__ascii_word[u0[np]])
@@ -673,7 +677,7 @@ static void hash_index(builder *b, int k)
                     if (!wl || (!cut && !np))
                         continue;
                     uint32_t ph = onoma__prefix_hash(w, wl, onoma__ascii_word) >> (32 - ib->lpre_log2);
-                    ib->lpair[ph >> 6] |= 1ull << (ph & 63);
+                    ib->lpre[ph >> 6] |= 1ull << (ph & 63);
                 }
             }
         }
@@ -787,6 +791,7 @@ static void builder_free(builder *b)
         free(b->idx[k].filter);
         free(b->idx[k].pair);
         free(b->idx[k].lpair);
+        free(b->idx[k].lpre);
         free(b->idx[k].cont);
     }
     onoma__buf_free(&b->targets);
@@ -847,7 +852,8 @@ static int assemble(builder *b, void **image, size_t *size)
         h.idx[k].slots_off = off, off = align8(off + ((size_t)ib->mask + 1) * sizeof(onoma__slot));
         h.idx[k].filter_off = off, off = align8(off + (1ull << ib->filter_log2) / 8);
         h.idx[k].pair_off = off, off = align8(off + 65536 / 8);
-        h.idx[k].lpair_off = off, off = align8(off + (1ull << ib->lpre_log2) / 8);
+        h.idx[k].lpair_off = off, off = align8(off + 65536 / 8);
+        h.idx[k].lpre_off = off, off = align8(off + (1ull << ib->lpre_log2) / 8);
         h.idx[k].lpre_log2 = ib->lpre_log2;
         h.idx[k].cont_off = off, off = align8(off + (1ull << ib->cont_log2) / 8);
         h.idx[k].cont_log2 = ib->cont_log2;
@@ -891,7 +897,8 @@ static int assemble(builder *b, void **image, size_t *size)
         }
         copy(img + h.idx[k].filter_off, ib->filter, (1ull << ib->filter_log2) / 8);
         copy(img + h.idx[k].pair_off, ib->pair, 65536 / 8);
-        copy(img + h.idx[k].lpair_off, ib->lpair, (1ull << ib->lpre_log2) / 8);
+        copy(img + h.idx[k].lpair_off, ib->lpair, 65536 / 8);
+        copy(img + h.idx[k].lpre_off, ib->lpre, (1ull << ib->lpre_log2) / 8);
         copy(img + h.idx[k].cont_off, ib->cont, (1ull << ib->cont_log2) / 8);
     }
     onoma__table_hdr *hp = (onoma__table_hdr *)(void *)img;

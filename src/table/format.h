@@ -30,8 +30,10 @@ typedef struct onoma__index_hdr {
     uint64_t slots_off;   /* (mask + 1) slots; 0 when the index was not built */
     uint64_t filter_off;  /* 1 << filter_log2 bits */
     uint64_t pair_off;    /* 65536 bits: the first two bytes a matching word can start with */
-    uint64_t lpair_off;   /* words starting with a lower-case ASCII letter (fold index): 1 << lpre_log2
-                             bits over onoma__prefix_hash of their first bytes */
+    uint64_t lpair_off;   /* words starting with a lower-case ASCII letter (fold index): 65536 bits
+                             like pair, from the spellings written in lower case only */
+    uint64_t lpre_off;    /* the same words, more selective: 1 << lpre_log2 bits over
+                             onoma__prefix_hash of their first bytes */
     uint32_t lpre_log2;
     uint32_t reserved2_;
     uint64_t cont_off;    /* 1 << cont_log2 bits: onoma__cont_bit(prefix hash, next word's pair) */

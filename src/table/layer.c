@@ -98,7 +98,7 @@ static const char *check_image(const unsigned char *base, size_t size)
             !in_range(ix->slots_off, ((uint64_t)ix->mask + 1) * sizeof(onoma__slot), size) ||
             !in_range(ix->filter_off, (1ull << ix->filter_log2) / 8, size) ||
             !in_range(ix->pair_off, 65536 / 8, size) || ix->lpre_log2 < 6 || ix->lpre_log2 > 30 ||
-            !in_range(ix->lpair_off, (1ull << ix->lpre_log2) / 8, size) ||
+            !in_range(ix->lpair_off, 65536 / 8, size) || !in_range(ix->lpre_off, (1ull << ix->lpre_log2) / 8, size) ||
             ix->cont_log2 < 6 || ix->cont_log2 > 40 || !in_range(ix->cont_off, (1ull << ix->cont_log2) / 8, size))
             return "bad index header";
         const onoma__slot *s = (const onoma__slot *)(base + ix->slots_off);
@@ -152,6 +152,7 @@ int onoma__layer_from_image(const char *path, void *image, size_t size, onoma__l
         L->idx[k].filter = (const uint64_t *)(L->base + h->idx[k].filter_off);
         L->idx[k].pair = (const uint64_t *)(L->base + h->idx[k].pair_off);
         L->idx[k].lpair = (const uint64_t *)(L->base + h->idx[k].lpair_off);
+        L->idx[k].lpre = (const uint64_t *)(L->base + h->idx[k].lpre_off);
         L->idx[k].cont = (const uint64_t *)(L->base + h->idx[k].cont_off);
         L->idx[k].cont_log2 = h->idx[k].cont_log2;
         L->idx[k].lpre_log2 = h->idx[k].lpre_log2;

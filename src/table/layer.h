@@ -13,7 +13,7 @@
 typedef struct onoma__layer_index {
     const onoma__slot *slots;
     const uint64_t *filter;
-    const uint64_t *pair, *lpair, *cont;
+    const uint64_t *pair, *lpair, *lpre, *cont;
     uint32_t mask, filter_log2, max_key_len;
     uint32_t shift; /* home slot = h >> shift */
     uint32_t cont_log2, lpre_log2;
