@@ -266,7 +266,9 @@ static void load_names(builder *b, uint32_t si)
 {
     const onoma__source *s = b->src[si];
     for (size_t r = 0; r < s->nrec && b->rc != ONOMA_ENOMEM; r++) {
-        const onoma__record *rec = &s->rec[r];
+        onoma__record rv;
+        onoma__source_record(s, r, &rv);
+        const onoma__record *rec = &rv;
         const onoma__field *f = rec->f;
         if (!valid_id(f[0].p, f[0].len)) {
             fail(b, ONOMA_ETABLE, s, rec->line, "bad id '%.*s' (letters, digits and _ . : / - only)",
@@ -364,14 +366,21 @@ static void load_pairs(builder *b, uint32_t si)
     const onoma__source *s = b->src[si];
     enum { AHEAD = 8 };
     uint64_t hs[AHEAD];
-    for (size_t r = 0; r < s->nrec && r < AHEAD; r++)
-        hs[r] = onoma__hash(s->rec[r].f[1].p, s->rec[r].f[1].len);
+    for (size_t r = 0; r < s->nrec && r < AHEAD; r++) {
+        onoma__record ra;
+        onoma__source_record(s, r, &ra);
+        hs[r] = onoma__hash(ra.f[1].p, ra.f[1].len);
+    }
     for (size_t r = 0; r < s->nrec && b->rc != ONOMA_ENOMEM; r++) {
-        const onoma__record *rec = &s->rec[r];
+        onoma__record rv;
+        onoma__source_record(s, r, &rv);
+        const onoma__record *rec = &rv;
         const onoma__field *f = rec->f;
         uint64_t h = hs[r % AHEAD];
         if (r + AHEAD < s->nrec) { /* the id table is large: fetch ahead */
-            uint64_t h2 = onoma__hash(s->rec[r + AHEAD].f[1].p, s->rec[r + AHEAD].f[1].len);
+            onoma__record ra;
+            onoma__source_record(s, r + AHEAD, &ra);
+            uint64_t h2 = onoma__hash(ra.f[1].p, ra.f[1].len);
             hs[r % AHEAD] = h2;
             __builtin_prefetch(&b->ids[(uint32_t)h2 & b->ids_mask]);
         }
@@ -406,7 +415,9 @@ static void load_style(builder *b, uint32_t si)
     }
     b->sources[si].style = (uint32_t)st;
     for (size_t r = 0; r < s->nrec; r++) {
-        const onoma__record *rec = &s->rec[r];
+        onoma__record rv;
+        onoma__source_record(s, r, &rv);
+        const onoma__record *rec = &rv;
         if (!valid_id(rec->f[0].p, rec->f[0].len) || !rec->f[1].len) {
             fail(b, ONOMA_ETABLE, s, rec->line, "malformed style record (expected id, form)");
             continue;
@@ -869,21 +880,30 @@ static int assemble(builder *b, void **image, size_t *size)
     if (!img)
         return ONOMA_ENOMEM;
     copy(img, &h, sizeof h);
+    /* each piece is freed once copied: the image and the builder do not both stay whole */
     copy(img + h.strings_off, b->strings.data, b->strings.len);
+    onoma__buf_free(&b->strings);
     copy(img + h.strings_off + koff[0], b->idx[0].keys.data, b->idx[0].keys.len);
+    onoma__buf_free(&b->idx[0].keys);
     if (b->idx[1].keys.len)
         copy(img + h.strings_off + koff[1], b->idx[1].keys.data, b->idx[1].keys.len);
+    onoma__buf_free(&b->idx[1].keys);
     copy(img + h.sources_off, b->sources, b->nsrc * sizeof(onoma__source_rec));
     copy(img + h.entries_off, b->entries, b->nentries * sizeof(onoma__entry_rec));
+    free(b->entries);
+    b->entries = NULL;
     /* The style names were interned last; scratch holds their onoma__str. */
     copy(img + h.styles_off, b->scratch.data, nst * sizeof(onoma__str));
     onoma__str *forms = (onoma__str *)(img + h.forms_off);
     for (size_t i = 0; i < b->nforms; i++)
         forms[(size_t)b->forms[i].entry * nst + b->forms[i].style] = b->forms[i].form;
     copy(img + h.targets_off, b->targets.data, b->targets.len);
+    onoma__buf_free(&b->targets);
     uint32_t *ids = (uint32_t *)(img + h.ids_off);
     for (size_t i = 0; i <= b->ids_mask; i++)
         ids[i] = (uint32_t)b->ids[i];
+    free(b->ids);
+    b->ids = NULL;
     copy(img + h.overrides_off, b->ov, b->nov * sizeof(onoma__override));
     for (int k = 0; k < 2; k++) {
         index_builder *ib = &b->idx[k];
@@ -895,6 +915,8 @@ static int assemble(builder *b, void **image, size_t *size)
             if (sl[i].len_flags)
                 sl[i].key_off += (uint32_t)koff[k];
         }
+        free(ib->slots);
+        ib->slots = NULL;
         copy(img + h.idx[k].filter_off, ib->filter, (1ull << ib->filter_log2) / 8);
         copy(img + h.idx[k].pair_off, ib->pair, 65536 / 8);
         copy(img + h.idx[k].lpair_off, ib->lpair, 65536 / 8);
@@ -920,7 +942,7 @@ int onoma__build(onoma__source *const *src, size_t nsrc, unsigned flags, void **
     size_t nrec = 0;
     for (size_t i = 0; i < nsrc; i++)
         nrec += src[i]->nrec;
-    b.ids_mask = pow2_at_least(2 * nrec + 2) - 1;
+    b.ids_mask = pow2_at_least(nrec + nrec / 2 + 2) - 1;
     b.ids = calloc((size_t)b.ids_mask + 1, sizeof *b.ids);
     b.sources = calloc(nsrc ? nsrc : 1, sizeof *b.sources);
     if (!b.ids || !b.sources) {
@@ -961,6 +983,14 @@ int onoma__build(onoma__source *const *src, size_t nsrc, unsigned flags, void **
         free(b.idx[k].c); /* claims are no longer needed */
         b.idx[k].c = NULL;
     }
+    if (flags & ONOMA__BUILD_FREE_SOURCES) /* all strings are in the pools now */
+        for (size_t i = 0; i < nsrc; i++) {
+            free(src[i]->data);
+            free(src[i]->rec);
+            src[i]->data = NULL;
+            src[i]->rec = NULL;
+            src[i]->nrec = src[i]->len = 0;
+        }
     /* Style names into the string pool (scratch holds their onoma__str). */
     b.scratch.len = 0;
     const char *sn = b.style_names.data;

@@ -235,8 +235,8 @@ int onoma__layer_open(const char *path, unsigned flags, onoma__layer *L, onoma_e
     }
     void *image;
     size_t size;
-    rc = onoma__build(&src, 1, (flags & ONOMA_TABLES_EXACT) ? ONOMA__BUILD_EXACT_ONLY : 0, &image, &size, NULL,
-                      NULL, err);
+    rc = onoma__build(&src, 1, ONOMA__BUILD_FREE_SOURCES | ((flags & ONOMA_TABLES_EXACT) ? ONOMA__BUILD_EXACT_ONLY : 0),
+                      &image, &size, NULL, NULL, err);
     onoma__source_free(&src);
     if (rc)
         return rc;
