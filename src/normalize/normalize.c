@@ -67,6 +67,19 @@ int onoma_normalizer_new(const onoma_tables *t, const onoma_options *opt, onoma_
     for (size_t l = 0; l < t->nlayers; l++)
         if (t->layers[l].idx[idx].max_key_len > nz->max_key_len)
             nz->max_key_len = t->layers[l].idx[idx].max_key_len;
+    for (unsigned b = 0; b < 256; b++)
+        nz->cls[b] = (unsigned char)onoma__pair_class((unsigned char)b, idx == ONOMA__IDX_FOLD, onoma__ascii_word);
+    nz->lower_rule = idx == ONOMA__IDX_FOLD && !(opt->flags & ONOMA_ANY_CASE);
+    for (size_t l = 0; l < t->nlayers; l++)
+        for (int w = 0; w < 1024; w++) {
+            nz->pair[w] |= t->layers[l].idx[idx].pair[w];
+            nz->lpair[w] |= t->layers[l].idx[idx].lpair[w];
+        }
+    /* the fold of a word that can still match fits: no checks per character */
+    if (onoma__buf_reserve(&nz->fold, (size_t)nz->max_key_len + 64)) {
+        free(nz);
+        return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
+    }
     nz->name = strdup("-");
     if (!nz->name) {
         free(nz);
@@ -139,41 +152,45 @@ static inline uint32_t next_cp(const unsigned char *s, size_t n, size_t i, int *
  * as far as a key could reach: a longer word matches nothing). */
 static size_t scan_word(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t i, int fold)
 {
-    size_t cap = (size_t)nz->max_key_len + 8;
+    /* locals, not nz->fold's fields: a char store could alias them, which
+     * would make the compiler reload them for every character */
+    const size_t cap = (size_t)nz->max_key_len + 8;
+    onoma__buf *f = &nz->fold;
+    char *out = f->data;
+    size_t len = f->len;
     const onoma__fold_page *pc = NULL;
     uint32_t pg = 0;
-    onoma__buf *f = &nz->fold;
-    for (;;) {
-        if (i >= n)
-            return i;
+    while (i < n) {
         unsigned c = s[i];
         if (c < 0x80) {
             if (!onoma__ascii_word[c])
-                return i;
-            if (fold && f->len < cap) {
-                if (f->len == f->cap && onoma__buf_reserve(f, 64))
-                    return i;
-                f->data[f->len++] = (char)onoma__fold_ascii[c];
-            }
+                break;
+            if (fold && len < cap) /* room reserved for cap + 8 */
+                out[len++] = (char)onoma__fold_ascii[c];
             i++;
             continue;
         }
-        int len;
-        uint32_t cp = next_cp(s, n, i, &len);
-        if (len <= 0 || !onoma__is_word(cp))
-            return i;
-        if (fold && f->len < cap) {
+        int clen;
+        uint32_t cp = next_cp(s, n, i, &clen);
+        if (clen <= 0 || !onoma__is_word(cp))
+            break;
+        if (fold && len < cap) {
             size_t fl;
             const char *fs = onoma__fold_lookup(cp, &fl, &pc, &pg);
+            f->len = len;
             for (size_t k = 0; k < fl; k++) {
                 if (fs[k] == ' ' && (f->len == 0 || f->data[f->len - 1] == ' '))
                     continue;
                 if (onoma__buf_putc(f, fs[k]))
-                    return i;
+                    break;
             }
+            out = f->data;
+            len = f->len;
         }
-        i += (size_t)len;
+        i += (size_t)clen;
     }
+    f->len = len;
+    return i;
 }
 
 /* The separator after a word: its end (start of the next word), or 0 when
@@ -524,52 +541,49 @@ static int invalid(onoma_normalizer *nz, const char *buf, size_t i, int nul, ono
  * words (format.h, onoma__pair_class); unknown bytes say yes. */
 static inline int pair_pass(const onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, int final)
 {
-    if (s[ws] >= 0x80 || (ws + 1 >= n && !final))
+    unsigned b0 = s[ws];
+    if (b0 >= 0x80 || (ws + 1 >= n && !final))
         return 1;
-    int fold = nz->idx == ONOMA__IDX_FOLD;
-    unsigned c0 = onoma__pair_class(s[ws], fold, onoma__ascii_word);
-    unsigned c1 = onoma__pair_class(ws + 1 < n ? s[ws + 1] : ' ', fold, onoma__ascii_word);
-    unsigned idx = c0 << 8 | c1;
-    const onoma_tables *t = nz->t;
+    unsigned idx = (unsigned)nz->cls[b0] << 8 | nz->cls[ws + 1 < n ? s[ws + 1] : ' '];
     /* a word written in lower case: only spellings written so (proper-noun rule) */
-    if (fold && s[ws] >= 'a' && s[ws] <= 'z' && !(nz->flags & ONOMA_ANY_CASE)) {
+    if (nz->lower_rule && b0 - 'a' < 26u) {
+        if (!((nz->lpair[idx >> 6] >> (idx & 63)) & 1))
+            return 0; /* two bytes rule most words out */
         if (ws + 4 > n && !final)
             return 1;
-        uint32_t ph = 0;
+        const onoma_tables *t = nz->t;
+        uint32_t ph = onoma__prefix_hash(s + ws, n - ws, onoma__ascii_word);
         for (size_t l = 0; l < t->nlayers; l++) {
             const onoma__layer_index *ix = &t->layers[l].idx[nz->idx];
-            if (!((ix->lpair[idx >> 6] >> (idx & 63)) & 1))
-                continue; /* two bytes rule most words out */
-            if (!ph)
-                ph = onoma__prefix_hash(s + ws, n - ws, onoma__ascii_word) | 1;
             uint32_t b = ph >> (32 - ix->lpre_log2);
             if ((ix->lpre[b >> 6] >> (b & 63)) & 1)
                 return 1;
         }
         return 0;
     }
-    for (size_t l = 0; l < t->nlayers; l++)
-        if (onoma__layer_pair(&t->layers[l].idx[nz->idx], idx))
-            return 1;
-    return 0;
+    return (int)((nz->pair[idx >> 6] >> (idx & 63)) & 1);
 }
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-/* 16 bytes at p: 0 if any is not ASCII; else 1, with a bit per word byte
- * ([A-Za-z0-9_]) in *word and per NUL in *nul. */
-static inline int ascii_block(const unsigned char *p, unsigned *word, unsigned *nul)
+/* 16 bytes at p: the number of ASCII bytes before the first other one (16
+ * if none), with a bit per word byte ([A-Za-z0-9_]) in *word and per NUL in
+ * *nul, for those bytes. */
+static inline unsigned ascii_block(const unsigned char *p, unsigned *word, unsigned *nul)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    if (_mm_movemask_epi8(v))
+    unsigned hi = (unsigned)_mm_movemask_epi8(v);
+    unsigned lanes = hi ? (unsigned)__builtin_ctz(hi) : 16;
+    if (!lanes)
         return 0;
+    unsigned keep = lanes == 16 ? 0xFFFFu : (1u << lanes) - 1;
     __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
     __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
     __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
     __m128i us = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
-    *word = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), us));
-    *nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
-    return 1;
+    *word = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), us)) & keep;
+    *nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) & keep;
+    return lanes;
 }
 #endif
 
@@ -615,12 +629,14 @@ int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, size_t start, i
     }
     while (i < n) {
 #if defined(__SSE2__)
-        unsigned wm, zm;
-        if (i + 16 <= n && ascii_block(s + i, &wm, &zm) && (!zm || keep)) {
+        unsigned wm, zm, lanes;
+        if (i + 16 <= n && (lanes = ascii_block(s + i, &wm, &zm)) != 0 && (!zm || keep)) {
+            /* the ASCII bytes of the block; a non-ASCII character after them goes
+             * through the code below */
             unsigned starts = wm & ~((wm << 1) | (unsigned)prevw);
             size_t blk = i;
-            i = blk + 16;
-            prevw = (int)((wm >> 15) & 1);
+            i = blk + lanes;
+            prevw = (int)((wm >> (lanes - 1)) & 1);
             while (starts) {
                 size_t ws = blk + (unsigned)__builtin_ctz(starts);
                 starts &= starts - 1;

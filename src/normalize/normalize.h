@@ -33,6 +33,10 @@ struct onoma_normalizer {
     uint64_t col;          /* characters from the line's start to track_pos */
 
     onoma__buf fold, rep, tmp;
+    /* the pair filters of all layers merged, and the byte classes of this mode */
+    unsigned char cls[256];
+    int lower_rule; /* lower-case words match lower-case spellings only */
+    uint64_t pair[1024], lpair[1024];
 };
 
 /* Scan s[start..n) (s[0] is at absolute offset nz->base; s[0..start) is

@@ -841,6 +841,7 @@ static int assemble(builder *b, void **image, size_t *size)
     copy(h.magic, ONOMA__TABLE_MAGIC, 8);
     h.format = ONOMA__TABLE_FORMAT;
     h.fold_version = ONOMA__FOLD_VERSION;
+    h.hash_check = onoma__hash(ONOMA__HASH_PROBE, sizeof ONOMA__HASH_PROBE - 1);
     UVersionInfo uv;
     u_getUnicodeVersion(uv);
     u_versionToString(uv, h.unicode);

@@ -19,6 +19,7 @@
 
 #define ONOMA__TABLE_MAGIC "ONOMATBL"
 #define ONOMA__TABLE_FORMAT 1
+#define ONOMA__HASH_PROBE "onoma hash probe"
 
 enum { ONOMA__IDX_EXACT = 0, ONOMA__IDX_FOLD = 1 };
 
@@ -64,7 +65,8 @@ typedef struct onoma__table_hdr {
     uint64_t overrides_off;
     onoma__index_hdr idx[2];
     uint64_t checksum; /* onoma__checksum of the image with this field zero */
-    uint64_t reserved[3];
+    uint64_t hash_check; /* onoma__hash of ONOMA__HASH_PROBE: the index's hash function is part of the format */
+    uint64_t reserved[2];
 } onoma__table_hdr;
 
 enum { ONOMA__KIND_NAMES = 0, ONOMA__KIND_PAIRS = 1, ONOMA__KIND_STYLE = 2 };

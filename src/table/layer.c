@@ -185,6 +185,9 @@ static int open_compiled(const char *path, int fd, size_t size, onoma__layer *L,
                           "compiled table has format version %u; this onoma reads version %d: recompile it "
                           "with 'onoma compile'",
                           h->format, ONOMA__TABLE_FORMAT);
+    else if (h->hash_check != onoma__hash(ONOMA__HASH_PROBE, sizeof ONOMA__HASH_PROBE - 1))
+        rc = onoma__error(err, ONOMA_EVERSION, path, 0, 0,
+                          "compiled table was built with another hash function: recompile it with 'onoma compile'");
     else if (h->fold_version != ONOMA__FOLD_VERSION || strncmp(h->unicode, uni, sizeof uni) != 0)
         rc = onoma__error(err, ONOMA_EVERSION, path, 0, 0,
                           "compiled table was built for Unicode %.15s (fold %u); this onoma uses Unicode %s "
