@@ -49,8 +49,9 @@ void onoma__keyer_free(onoma__keyer **k);
 
 /* Transliterates native-script UTF-8 text to Latin UTF-8; returns the length
  * needed (snprintf style, without the NUL) or < 0 on error. Without a hook
- * the keyer uses ICU "Any-Latin". Either way lowercasing, the rule files'
- * letter maps and ICU "Latin-ASCII" follow. */
+ * the keyer uses ICU "Russian-Latin/BGN; Greek-Latin/BGN; Any-Latin".
+ * Either way lowercasing, the rule files' letter maps and ICU "Latin-ASCII"
+ * follow. */
 typedef int (*onoma__key_translit_fn)(void *ctx, const char *in, size_t len, char *out,
                                       size_t cap);
 void onoma__keyer_set_translit(onoma__keyer *k, onoma__key_translit_fn fn, void *ctx);

@@ -10,6 +10,12 @@
 
 #include "keyint.h"
 
+/* Fallback transliterator for native script when no hook is set: BGN
+ * (English-style) romanization for Cyrillic and Greek, which matches how
+ * those names are usually written in Latin, and ICU's default for the rest.
+ * tools/keys/onomakey.py uses the same. */
+#define ONOMA__KR_TRANSLIT_ID "Russian-Latin/BGN; Greek-Latin/BGN; Any-Latin"
+
 /* the cache is emptied when it grows past these, to bound memory */
 #define CACHE_MAX_ENTRIES (1u << 20)
 #define CACHE_MAX_BYTES ((size_t)64 << 20)
@@ -47,14 +53,23 @@ int onoma__keyer_new(const onoma__keyrules *r, unsigned flags, onoma__keyer **ou
             k->min_ending_stem = f->min_ending_stem;
     }
     k->steps = malloc((r->nsteps ? r->nsteps : 1) * sizeof *k->steps);
-    if (!k->steps) {
+    k->fsteps = malloc((r->nsteps ? r->nsteps : 1) * sizeof *k->fsteps);
+    if (!k->steps || !k->fsteps) {
+        free(k->steps);
+        free(k->fsteps);
         free(k);
         return ONOMA__KEY_ENOMEM;
     }
-    for (size_t i = 0; i < r->nsteps; i++)
-        if (k->active & ((uint32_t)1 << r->steps[i].file))
+    for (size_t i = 0; i < r->nsteps; i++) {
+        if (!(k->active & ((uint32_t)1 << r->steps[i].file)))
+            continue;
+        if (r->steps[i].track != 2)
             k->steps[k->nsteps++] = &r->steps[i];
+        if (r->steps[i].track != 1)
+            k->fsteps[k->nfsteps++] = &r->steps[i];
+    }
     onoma__kr_strmap_init(&k->cache);
+    onoma__kr_strmap_init(&k->fcache);
     onoma__kr_strmap_init(&k->common);
     *out = k;
     return 0;
@@ -70,8 +85,10 @@ void onoma__keyer_free(onoma__keyer **kp)
     if (k->latin_ascii)
         utrans_close(k->latin_ascii);
     onoma__kr_strmap_free(&k->cache);
+    onoma__kr_strmap_free(&k->fcache);
     onoma__kr_strmap_free(&k->common);
     free(k->steps);
+    free(k->fsteps);
     free(k->txt);
     free(k->tok);
     free(k->spans);
@@ -153,7 +170,7 @@ static int open_trans(UTransliterator **t, const char *id)
 {
     if (*t)
         return 0;
-    UChar uid[32];
+    UChar uid[128];
     u_uastrcpy(uid, id);
     UErrorCode st = U_ZERO_ERROR;
     *t = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
@@ -183,7 +200,8 @@ static const char *map_of(const onoma__keyer *k, uint32_t c)
     return found;
 }
 
-/* non-ASCII names: Any-Latin (or the hook), lowercase, maps, Latin-ASCII */
+/* non-ASCII names: ONOMA__KR_TRANSLIT_ID (or the hook), lowercase, maps,
+ * Latin-ASCII */
 static int asciify_icu(onoma__keyer *k, const char *name, size_t len, size_t *outlen)
 {
     UErrorCode st = U_ZERO_ERROR;
@@ -213,7 +231,7 @@ static int asciify_icu(onoma__keyer *k, const char *name, size_t len, size_t *ou
         return ONOMA__KEY_EICU;
     int rc;
     if (!k->translit) {
-        if ((rc = open_trans(&k->any_latin, "Any-Latin")) ||
+        if ((rc = open_trans(&k->any_latin, ONOMA__KR_TRANSLIT_ID)) ||
             (rc = translit_u(k, k->any_latin, &n)))
             return rc;
     }
@@ -473,12 +491,13 @@ static int rw_grow(onoma__keyer *k, size_t need)
 
 /* one phase: a left-to-right pass; at each position the first rule (in
  * file order) whose match and contexts fit the phase's input applies */
-static int phase(onoma__keyer *k, const kr_step *st, const char *s, size_t n, int to,
-                 size_t *outlen)
+static int phase(onoma__keyer *k, const kr_step *st, int from, size_t n, size_t *outlen)
 {
     const onoma__keyrules *r = k->r;
+    int to = !from;
     size_t o = 0;
     for (size_t i = 0; i < n;) {
+        const char *s = k->rw[from]; /* again after each growth */
         unsigned c = (unsigned char)s[i];
         const kr_rule *hit = NULL;
         if (c < 128)
@@ -497,12 +516,13 @@ static int phase(onoma__keyer *k, const kr_step *st, const char *s, size_t n, in
                 hit = ru;
                 break;
             }
-        size_t add = hit ? hit->replen : 1;
+        size_t add = hit ? (hit->copy ? hit->mlen : hit->replen) : 1;
         if (rw_grow(k, o + add + 1))
             return ONOMA__KEY_ENOMEM;
+        s = k->rw[from];
         if (hit) {
-            memcpy(k->rw[to] + o, hit->repl, hit->replen);
-            o += hit->replen;
+            memcpy(k->rw[to] + o, hit->copy ? s + i : hit->repl, add);
+            o += add;
             i += hit->mlen;
         } else
             k->rw[to][o++] = s[i++];
@@ -511,16 +531,19 @@ static int phase(onoma__keyer *k, const kr_step *st, const char *s, size_t n, in
     return 0;
 }
 
-/* rewrite token t into k->rw[*which][0..*n) */
-static int rewrite(onoma__keyer *k, const char *t, size_t tn, int *which, size_t *n)
+/* rewrite token t into k->rw[*which][0..*n), with the key's steps or the
+ * fine form's */
+static int rewrite(onoma__keyer *k, const char *t, size_t tn, int fine, int *which, size_t *n)
 {
+    const kr_step *const *steps = fine ? k->fsteps : k->steps;
+    size_t nsteps = fine ? k->nfsteps : k->nsteps;
     if (rw_grow(k, tn + 1))
         return ONOMA__KEY_ENOMEM;
     memcpy(k->rw[0], t, tn);
     int cur = 0;
     size_t len = tn;
-    for (size_t si = 0; si < k->nsteps && len; si++) {
-        const kr_step *st = k->steps[si];
+    for (size_t si = 0; si < nsteps && len; si++) {
+        const kr_step *st = steps[si];
         if (st->squeeze) {
             char *s = k->rw[cur];
             size_t o = 0;
@@ -535,7 +558,7 @@ static int rewrite(onoma__keyer *k, const char *t, size_t tn, int *which, size_t
             continue;
         }
         size_t out;
-        int rc = phase(k, st, k->rw[cur], len, !cur, &out);
+        int rc = phase(k, st, cur, len, &out);
         if (rc)
             return rc;
         cur = !cur;
@@ -546,32 +569,44 @@ static int rewrite(onoma__keyer *k, const char *t, size_t tn, int *which, size_t
     return 0;
 }
 
-int onoma__kr_token_key(onoma__keyer *k, const char *t, size_t n, const char **out,
-                        size_t *outlen)
+static int cached(onoma__keyer *k, kr_strmap *cache, int fine, const char *t, size_t n,
+                  const char **out, size_t *outlen)
 {
     uint64_t h = onoma__kr_hash(t, n);
-    long e = onoma__kr_strmap_find(&k->cache, t, n, h);
+    long e = onoma__kr_strmap_find(cache, t, n, h);
     if (e < 0) {
         int which;
         size_t kl;
-        int rc = rewrite(k, t, n, &which, &kl);
+        int rc = rewrite(k, t, n, fine, &which, &kl);
         if (rc)
             return rc;
         /* the value is the arena offset of: 4-byte length, key bytes */
         uint32_t l32 = (uint32_t)kl;
-        long off = onoma__kr_strmap_store(&k->cache, (const char *)&l32, sizeof l32);
-        if (off < 0 || onoma__kr_strmap_store(&k->cache, k->rw[which], kl) < 0)
+        long off = onoma__kr_strmap_store(cache, (const char *)&l32, sizeof l32);
+        if (off < 0 || onoma__kr_strmap_store(cache, k->rw[which], kl) < 0)
             return ONOMA__KEY_ENOMEM;
-        e = onoma__kr_strmap_add(&k->cache, t, n, h, (uint32_t)off);
+        e = onoma__kr_strmap_add(cache, t, n, h, (uint32_t)off);
         if (e < 0)
             return ONOMA__KEY_ENOMEM;
     }
-    const char *rec = k->cache.arena + k->cache.ents[e].val;
+    const char *rec = cache->arena + cache->ents[e].val;
     uint32_t l32;
     memcpy(&l32, rec, sizeof l32);
     *out = rec + sizeof l32;
     *outlen = l32;
     return 0;
+}
+
+int onoma__kr_token_key(onoma__keyer *k, const char *t, size_t n, const char **out,
+                        size_t *outlen)
+{
+    return cached(k, &k->cache, 0, t, n, out, outlen);
+}
+
+int onoma__kr_token_fine(onoma__keyer *k, const char *t, size_t n, const char **out,
+                         size_t *outlen)
+{
+    return cached(k, &k->fcache, 1, t, n, out, outlen);
 }
 
 int onoma__kr_is_common(onoma__keyer *k, const char *key, size_t n)
@@ -584,7 +619,7 @@ int onoma__kr_is_common(onoma__keyer *k, const char *key, size_t n)
                 continue;
             int which;
             size_t kl;
-            if (rewrite(k, r->words.arena + r->words.ents[e].off, r->words.ents[e].len, &which,
+            if (rewrite(k, r->words.arena + r->words.ents[e].off, r->words.ents[e].len, 0, &which,
                         &kl))
                 return ONOMA__KEY_ENOMEM;
             uint64_t h = onoma__kr_hash(k->rw[which], kl);
@@ -606,6 +641,8 @@ void onoma__kr_cache_bound(onoma__keyer *k)
 {
     if (k->cache.nents > CACHE_MAX_ENTRIES || k->cache.alen > CACHE_MAX_BYTES)
         onoma__kr_strmap_clear(&k->cache);
+    if (k->fcache.nents > CACHE_MAX_ENTRIES || k->fcache.alen > CACHE_MAX_BYTES)
+        onoma__kr_strmap_clear(&k->fcache);
 }
 
 static int cmp_key(const void *a, const void *b, void *base)

@@ -52,11 +52,13 @@ typedef struct {
     const char *repl;
     uint8_t llen, mlen, rlen, replen;
     uint8_t bol, eol;
+    uint8_t copy; /* replacement "=": the matched text */
 } kr_rule;
 
 typedef struct {
     int squeeze;       /* 0: a phase of rules; 1: collapse runs of a letter */
     int squeeze_class; /* -1: any letter */
+    int track;         /* 0: key and fine form; 1: key only; 2: fine form only */
     int file;
     kr_rule *rules;
     size_t nrules;
@@ -117,10 +119,11 @@ struct onoma__keyer {
     const onoma__keyrules *r;
     unsigned flags;
     uint32_t active; /* mask of files in use */
-    const kr_step **steps;
-    size_t nsteps;
+    const kr_step **steps, **fsteps; /* for the key, for the fine form */
+    size_t nsteps, nfsteps;
     int initials_drop, select_first_last, min_ending_stem;
     kr_strmap cache;  /* token -> offset of its key record in the arena */
+    kr_strmap fcache; /* token -> its fine form (match only) */
     kr_strmap common; /* keys of the 'common' words */
     onoma__key_translit_fn translit;
     void *translit_ctx;
@@ -159,6 +162,9 @@ int onoma__kr_token_key(onoma__keyer *k, const char *t, size_t n, const char **o
 /* empty the token cache if it grew too big (only between names: keys
  * handed out point into it) */
 void onoma__kr_cache_bound(onoma__keyer *k);
+/* the same for the fine form: steps marked "fine" instead of "key" */
+int onoma__kr_token_fine(onoma__keyer *k, const char *t, size_t n, const char **out,
+                         size_t *outlen);
 int onoma__kr_is_common(onoma__keyer *k, const char *key, size_t n);
 /* grow *buf to hold need bytes */
 int onoma__kr_grow(void **buf, size_t *cap, size_t need, size_t size);

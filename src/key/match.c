@@ -14,6 +14,7 @@
 #define RAW_SIM_WEIGHT 0.85
 #define TOKEN_FLOOR 0.70   /* weaker token pairs are not aligned */
 #define OMIT_PENALTY 0.04  /* per token left unmatched, either name */
+#define FINE_DIFF 0.80     /* equal keys whose fine forms differ */
 #define COMMON_CAP 0.85    /* tokens left out and only common ones match */
 #define JOIN_FACTOR 0.97   /* two tokens joined against one */
 #define SINGLE_CAP 0.80    /* a one-word name against a longer one */
@@ -21,6 +22,7 @@
 
 typedef struct {
     uint32_t raw, rawlen, key, keylen; /* offsets into the text buffer */
+    uint32_t fine, finelen;            /* fine form; finelen UINT32_MAX: not made */
     int t0, t1;                        /* tokens covered */
 } unit;
 
@@ -197,7 +199,24 @@ static int units(onoma__keyer *k, mwork *w, const char *name, size_t len, size_t
             return rc;
         w->u[x].key = off;
         w->u[x].keylen = (uint32_t)kl;
+        w->u[x].finelen = UINT32_MAX;
     }
+    return 0;
+}
+
+/* the fine form of unit x, made once */
+static int fine_of(onoma__keyer *k, mwork *w, size_t x)
+{
+    if (w->u[x].finelen != UINT32_MAX)
+        return 0;
+    const char *f;
+    size_t fl;
+    int rc = onoma__kr_token_fine(k, w->text + w->u[x].raw, w->u[x].rawlen, &f, &fl);
+    uint32_t off;
+    if (rc || (rc = text_add(w, f, fl, &off)))
+        return rc;
+    w->u[x].fine = off;
+    w->u[x].finelen = (uint32_t)fl;
     return 0;
 }
 
@@ -268,9 +287,24 @@ static double match(onoma__keyer *k, mwork *w, const char *a, size_t alen, const
                 continue; /* two joined pairs: their parts are compared anyway */
             const char *ka = w->text + ua->key, *kb = w->text + ub->key;
             double s;
-            if (ua->keylen == ub->keylen && memcmp(ka, kb, ua->keylen) == 0)
-                s = ua->keylen ? 1.0 : 0.0;
-            else {
+            if (ua->keylen == ub->keylen && memcmp(ka, kb, ua->keylen) == 0) {
+                if (!ua->keylen)
+                    s = 0.0;
+                else {
+                    /* equal keys, but the fine forms tell Hassan from Hossein */
+                    int rc2 = fine_of(k, w, x);
+                    if (!rc2)
+                        rc2 = fine_of(k, w, y);
+                    if (rc2)
+                        return rc2;
+                    ua = &w->u[x];
+                    ub = &w->u[y];
+                    s = ua->finelen == ub->finelen &&
+                                memcmp(w->text + ua->fine, w->text + ub->fine, ua->finelen) == 0
+                            ? 1.0
+                            : FINE_DIFF;
+                }
+            } else {
                 double s1 = KEY_SIM_WEIGHT * lev_sim(ka, ua->keylen, kb, ub->keylen, row);
                 double s2 = RAW_SIM_WEIGHT * jaro_winkler(w->text + ua->raw, ua->rawlen,
                                                           w->text + ub->raw, ub->rawlen, flags);

@@ -208,8 +208,11 @@ static int parse_rule(parser *p, char *s)
         return fail(p, ONOMA__KEY_ERULE, "a rule needs exactly one \">\"");
     *gt = 0;
     char *repl = strip(gt + 1);
-    if (!all_sym(repl))
-        return fail(p, ONOMA__KEY_ERULE, "replacement must be a-z, 0-9 or '");
+    int copy = strcmp(repl, "=") == 0; /* keep the matched text */
+    if (copy)
+        repl[0] = 0;
+    else if (!all_sym(repl))
+        return fail(p, ONOMA__KEY_ERULE, "replacement must be a-z, 0-9, ' or =");
     /* the left side without blanks */
     char lhs[256];
     size_t n = 0;
@@ -290,13 +293,14 @@ static int parse_rule(parser *p, char *s)
     ru->mlen = (uint8_t)lens[1];
     ru->rlen = (uint8_t)lens[2];
     ru->replen = (uint8_t)strlen(repl);
+    ru->copy = (uint8_t)copy;
     ru->bol = (uint8_t)bol;
     ru->eol = (uint8_t)eol;
     st->nrules++;
     return 0;
 }
 
-static int new_step(parser *p, int squeeze, int cls)
+static int new_step(parser *p, int squeeze, int cls, int track)
 {
     onoma__keyrules *r = p->r;
     size_t cap = r->nsteps;
@@ -306,6 +310,7 @@ static int new_step(parser *p, int squeeze, int cls)
     memset(st, 0, sizeof *st);
     st->squeeze = squeeze;
     st->squeeze_class = cls;
+    st->track = track;
     st->file = p->file;
     p->phase = squeeze ? NULL : st;
     return 0;
@@ -436,19 +441,26 @@ static int directive(parser *p, char *line)
         }
         return 0;
     }
-    if (strcmp(d, "phase") == 0) {
-        if (nw != 2)
-            return fail(p, ONOMA__KEY_ERULE, "expected \"phase NAME\"");
-        return new_step(p, 0, -1);
-    }
-    if (strcmp(d, "squeeze") == 0) {
+    if (strcmp(d, "phase") == 0 || strcmp(d, "squeeze") == 0) {
+        /* an optional last word: the step is for the key or the fine form
+         * (the match's second look at tokens with equal keys) only */
+        int track = 0;
+        if (nw >= 2 && (strcmp(w[nw - 1], "key") == 0 || strcmp(w[nw - 1], "fine") == 0)) {
+            track = w[nw - 1][0] == 'k' ? 1 : 2;
+            nw--;
+        }
+        if (d[0] == 'p') {
+            if (nw != 2)
+                return fail(p, ONOMA__KEY_ERULE, "expected \"phase NAME [key|fine]\"");
+            return new_step(p, 0, -1, track);
+        }
         int cls = -1;
         if (nw > 2 || (nw == 2 && (strlen(w[1]) != 1 || w[1][0] < 'A' || w[1][0] > 'Z' ||
                                    !r->has_class[w[1][0] - 'A'])))
-            return fail(p, ONOMA__KEY_ERULE, "expected \"squeeze [CLASS]\"");
+            return fail(p, ONOMA__KEY_ERULE, "expected \"squeeze [CLASS] [key|fine]\"");
         if (nw == 2)
             cls = w[1][0] - 'A';
-        return new_step(p, 1, cls);
+        return new_step(p, 1, cls, track);
     }
     if (!p->phase)
         return fail(p, ONOMA__KEY_ERULE, "rule outside a phase: '%s'", line);

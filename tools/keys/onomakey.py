@@ -26,6 +26,12 @@ SETTINGS = {'initials': ('drop', 'keep'), 'select': ('all', 'first-last'),
             'min-ending-stem': None}
 
 
+# The fallback transliterator for native script (the C code uses the same):
+# English-style BGN romanization for Cyrillic and Greek, ICU's default for
+# the rest.
+TRANSLIT_ID = 'Russian-Latin/BGN; Greek-Latin/BGN; Any-Latin'
+
+
 class RuleError(Exception):
     pass
 
@@ -160,14 +166,19 @@ class Rules(object):
                     raise RuleError(where + ': error: %s is one of %s' % (d, ', '.join(ok)))
                 self.settings[d] = words[1]
             elif d == 'phase':
-                if len(words) != 2:
-                    raise RuleError(where + ': error: expected "phase NAME"')
-                phase = ('phase', words[1], [])
+                # a step for the key only, or only for the finer form the
+                # match compares when two keys are equal; else for both
+                track = words[2] if len(words) == 3 else None
+                if len(words) not in (2, 3) or track not in (None, 'key', 'fine'):
+                    raise RuleError(where + ': error: expected "phase NAME [key|fine]"')
+                phase = ('phase', words[1], [], track)
                 self.steps.append(phase)
             elif d == 'squeeze':
-                if len(words) > 2 or (len(words) == 2 and words[1] not in self.classes):
-                    raise RuleError(where + ': error: expected "squeeze [CLASS]"')
-                self.steps.append(('squeeze', words[1] if len(words) == 2 else None))
+                track = words[-1] if len(words) > 1 and words[-1] in ('key', 'fine') else None
+                rest = words[1:-1] if track else words[1:]
+                if len(rest) > 1 or (rest and rest[0] not in self.classes):
+                    raise RuleError(where + ': error: expected "squeeze [CLASS] [key|fine]"')
+                self.steps.append(('squeeze', rest[0] if rest else None, track))
                 phase = None
             else:
                 if phase is None:
@@ -179,8 +190,10 @@ class Rules(object):
             raise RuleError(where + ': error: a rule needs exactly one ">"')
         lhs, repl = s.split('>')
         repl = _strip(repl)
-        if not all(_is_sym(c) for c in repl):
-            raise RuleError(where + ': error: replacement must be a-z or \'')
+        if repl == '=':
+            repl = None              # '=' keeps the matched text
+        elif not all(_is_sym(c) for c in repl):
+            raise RuleError(where + ': error: replacement must be a-z, 0-9, \' or =')
         lhs = lhs.replace(' ', '').replace('\t', '')
         if '{' in lhs or '}' in lhs:
             if lhs.count('{') != 1 or lhs.count('}') != 1 or lhs.find('{') > lhs.find('}'):
@@ -222,6 +235,7 @@ class Keyer(object):
         self.r = rules
         self.ordered = ordered
         self.cache = {}
+        self.fcache = {}
         self.common = None       # keys of the 'common' words, made on first use
         self._tr = None
         # per phase: first-char index of rules, to skip quickly
@@ -230,13 +244,13 @@ class Keyer(object):
     # -- text -> tokens
     def _latin(self, name):
         """ASCII text of a name: ASCII input is only lowercased; other input
-        goes through Any-Latin, lowercasing, the rule files' letter maps and
+        goes through TRANSLIT_ID, lowercasing, the rule files' letter maps and
         Latin-ASCII, in that order (the C code does the same with utrans)."""
         if all(ord(c) < 128 for c in name):
             return name.lower()
         import icu
         if self._tr is None:
-            self._tr = (icu.Transliterator.createInstance('Any-Latin', icu.UTransDirection.FORWARD),
+            self._tr = (icu.Transliterator.createInstance(TRANSLIT_ID, icu.UTransDirection.FORWARD),
                         icu.Transliterator.createInstance('Latin-ASCII', icu.UTransDirection.FORWARD))
         s = self._tr[0].transliterate(name)
         s = str(icu.UnicodeString(s).toLower(icu.Locale.getRoot()))
@@ -331,10 +345,21 @@ class Keyer(object):
             self.cache[t] = k
         return k
 
-    def _rewrite(self, s):
+    def token_fine(self, t):
+        """the finer form of a token (steps marked 'fine' instead of 'key')"""
+        k = self.fcache.get(t)
+        if k is None:
+            k = self._rewrite(t, True)
+            self.fcache[t] = k
+        return k
+
+    def _rewrite(self, s, fine=False):
+        skip = 'key' if fine else 'fine'
         for step in self.r.steps:
             if not s:
                 break
+            if step[-1] == skip:
+                continue
             if step[0] == 'squeeze':
                 cls = self._classes.get(step[1]) if step[1] else None
                 out = []
@@ -377,7 +402,7 @@ class Keyer(object):
                     continue
                 if r.right and not self._at(r.right, s, i + m):
                     continue
-                out.append(r.repl)
+                out.append(s[i:i + m] if r.repl is None else r.repl)
                 i += m
                 break
             else:

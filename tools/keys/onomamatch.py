@@ -13,6 +13,7 @@ KEY_JW_WEIGHT = 1.0
 RAW_JW_WEIGHT = 0.85
 TOKEN_FLOOR = 0.70       # weaker token pairs are not aligned at all
 OMIT_PENALTY = 0.04      # per token left unmatched (either name)
+FINE_DIFF = 0.80         # equal keys whose finer forms differ
 COMMON_CAP = 0.85        # when tokens are left out and only common ones match
 JOIN_FACTOR = 0.97       # two tokens joined against one
 SINGLE_CAP = 0.80        # a one-word name against a longer one
@@ -87,9 +88,12 @@ KEY_SIM = lev_sim
 RAW_SIM = jaro_winkler
 
 
-def token_sim(ra, ka, rb, kb):
+def token_sim(keyer, ra, ka, rb, kb):
     if ka == kb:
-        return 1.0 if ka else 0.0
+        if not ka:
+            return 0.0
+        # equal keys, but the finer forms tell Hassan from Hossein
+        return 1.0 if keyer.token_fine(ra) == keyer.token_fine(rb) else FINE_DIFF
     s1 = KEY_JW_WEIGHT * KEY_SIM(ka, kb)
     s2 = RAW_JW_WEIGHT * RAW_SIM(ra, rb)
     return s1 if s1 > s2 else s2
@@ -120,7 +124,7 @@ def match(keyer, a, b, explain=None):
         for y, (rb, kb, b0, b1) in enumerate(ub):
             if a0 != a1 and b0 != b1:
                 continue          # two joined pairs: their parts are compared anyway
-            s = token_sim(ra, ka, rb, kb)
+            s = token_sim(keyer, ra, ka, rb, kb)
             if a0 != a1 or b0 != b1:
                 s *= JOIN_FACTOR      # a single token wins over a joined pair
             if s >= TOKEN_FLOOR:
