@@ -682,8 +682,15 @@ int onoma__key(onoma__keyer *k, const char *name, size_t len, char *out, size_t 
     size_t pick[2];
     const size_t *idx = NULL;
     if (k->select_first_last && count > 2) {
+        /* the first and the last token; a very common name element at the
+         * end of a long name (a grandfather's "Ali") is often left out, so
+         * the last token that is not one */
+        size_t last = count - 1;
+        while (last > 1 && in_list(k, wmask(k, k->tok + k->spans[last].off, k->spans[last].len),
+                                   KR_COMMON))
+            last--;
         pick[0] = 0;
-        pick[1] = count - 1;
+        pick[1] = last;
         idx = pick;
         count = 2;
     }

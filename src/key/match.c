@@ -324,7 +324,8 @@ static double match(onoma__keyer *k, mwork *w, const char *a, size_t alen, const
                 c->y = (int)(y - fb);
             }
         }
-    qsort(w->c, w->nc, sizeof *w->c, cmp_cand);
+    if (w->nc > 1)
+        qsort(w->c, w->nc, sizeof *w->c, cmp_cand);
     if (onoma__kr_grow((void **)&w->used, &w->capused, (size_t)na + (size_t)nb, 1))
         return ONOMA__KEY_ENOMEM;
     unsigned char *useda = w->used, *usedb = w->used + na;

@@ -420,7 +420,10 @@ class Keyer(object):
         toks = self.tokens(name)
         sel = self.r.settings['select']
         if sel == 'first-last' and len(toks) > 2:
-            toks = [toks[0], toks[-1]]
+            last = len(toks) - 1
+            while last > 1 and toks[last] in self.r.lists['common']:
+                last -= 1
+            toks = [toks[0], toks[last]]
         ks = [k for k in (self.token_key(t) for t in toks) if k]
         if not self.ordered:
             ks.sort()
