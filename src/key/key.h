@@ -28,7 +28,7 @@
 
 /* A pair scores "same" when onoma__match() >= this (calibrated on the dev
  * split, see docs/keys.md). */
-#define ONOMA__MATCH_THRESHOLD 0.855
+#define ONOMA__MATCH_THRESHOLD 0.86
 
 typedef struct onoma__keyrules onoma__keyrules; /* immutable, shareable between threads */
 typedef struct onoma__keyer onoma__keyer;       /* per thread: token cache, scratch */

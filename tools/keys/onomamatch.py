@@ -5,7 +5,7 @@ score >= THRESHOLD.  src/key/match.c implements the same algorithm; see
 docs/keys.md for the description.
 """
 
-THRESHOLD = 0.855
+THRESHOLD = 0.86
 
 # token similarity: equal keys 1.0; otherwise Jaro-Winkler of the keys and of
 # the plain tokens, each discounted, the larger wins
