@@ -38,7 +38,7 @@ int onoma__keyer_new(const onoma__keyrules *r, unsigned flags, onoma__keyer **ou
     k->min_ending_stem = 3;
     for (size_t i = 0; i < r->nfiles; i++) {
         const kr_file *f = &r->files[i];
-        int on = lang == 0 || f->is_all;
+        int on = lang == 0 ? !f->no_auto : f->is_all != 0;
         for (size_t j = 0; !on && j < f->nlangs; j++)
             on = f->langs[j] == lang;
         if (!on)

@@ -71,6 +71,7 @@ typedef struct {
 typedef struct {
     char *path;
     uint32_t is_all;     /* langs: * */
+    uint32_t no_auto;    /* auto: no -- only for its languages, not "auto" */
     unsigned char *langs; /* lang ids named in "# langs:" */
     size_t nlangs;
     /* settings made in this file (-1: not set here) */

@@ -532,6 +532,14 @@ static int load_file(onoma__keyrules *r, const char *path, char *msg, size_t msg
             have_name |= strcmp(k, "name") == 0;
             have_source |= strcmp(k, "source") == 0;
             have_license |= strcmp(k, "license") == 0;
+            if (strcmp(k, "auto") == 0) {
+                if (strcmp(v, "yes") && strcmp(v, "no")) {
+                    p.line = 1;
+                    rc = fail(&p, ONOMA__KEY_ERULE, "\"# auto:\" is yes or no");
+                    break;
+                }
+                f->no_auto = strcmp(v, "no") == 0;
+            }
             if (strcmp(k, "langs") == 0) {
                 char *lw[64];
                 size_t nl2 = split(v, lw, 63);

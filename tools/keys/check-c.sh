@@ -53,6 +53,14 @@ if [ -n "$dev" ]; then
     $kt key <"$tmp/devnames" >"$tmp/c"
     $pk key <"$tmp/devnames" >"$tmp/p"
     same "dev names, keys" "$tmp/c" "$tmp/p"
+    for lang in ar ru tr el; do
+        $kt --lang $lang key <"$tmp/devnames" >"$tmp/c"
+        $pk --lang $lang key <"$tmp/devnames" >"$tmp/p"
+        same "dev names, keys, --lang $lang" "$tmp/c" "$tmp/p"
+    done
+    $kt key --ordered <"$tmp/devnames" >"$tmp/c"
+    $pk --ordered key <"$tmp/devnames" >"$tmp/p"
+    same "dev names, keys, --ordered" "$tmp/c" "$tmp/p"
     # the scorer's pairs (default sample and seed)
     $py "$here/devpairs.py" "$dev" | cut -f3,4 >"$tmp/devpairs"
     $kt match --pairs - <"$tmp/devpairs" >"$tmp/c"

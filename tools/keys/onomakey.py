@@ -107,6 +107,12 @@ class Rules(object):
                 raise RuleError('%s:1: error: missing "# %s:" header' % (path, k))
         if lang != 'auto' and '*' not in langs and lang not in langs:
             return
+        # "# auto: no": only when one of its languages is asked for
+        auto = ' '.join(meta.get('auto', ['yes'])).strip()
+        if auto not in ('yes', 'no'):
+            raise RuleError('%s:1: error: "# auto:" is yes or no' % path)
+        if lang == 'auto' and auto == 'no':
+            return
         self.files.append(path)
         phase = None
         for ln, raw in enumerate(lines, 1):
