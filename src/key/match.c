@@ -286,8 +286,11 @@ static double match(onoma__keyer *k, mwork *w, const char *a, size_t alen, const
             if (ja && jb)
                 continue; /* two joined pairs: their parts are compared anyway */
             const char *ka = w->text + ua->key, *kb = w->text + ub->key;
+            int eq = ua->keylen == ub->keylen && memcmp(ka, kb, ua->keylen) == 0;
+            if ((ja || jb) && !eq)
+                continue; /* a joined pair only counts with an equal key */
             double s;
-            if (ua->keylen == ub->keylen && memcmp(ka, kb, ua->keylen) == 0) {
+            if (eq) {
                 if (!ua->keylen)
                     s = 0.0;
                 else {

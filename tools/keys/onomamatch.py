@@ -124,6 +124,8 @@ def match(keyer, a, b, explain=None):
         for y, (rb, kb, b0, b1) in enumerate(ub):
             if a0 != a1 and b0 != b1:
                 continue          # two joined pairs: their parts are compared anyway
+            if (a0 != a1 or b0 != b1) and ka != kb:
+                continue          # a joined pair only counts with an equal key
             s = token_sim(keyer, ra, ka, rb, kb)
             if a0 != a1 or b0 != b1:
                 s *= JOIN_FACTOR      # a single token wins over a joined pair
