@@ -13,6 +13,8 @@
 #define KEY_SIM_WEIGHT 1.0
 #define RAW_SIM_WEIGHT 0.85
 #define TOKEN_FLOOR 0.70   /* weaker token pairs are not aligned */
+#define SIM_MAX_LEN 64     /* similarities look at most at this many letters */
+#define MAX_TOKENS 32      /* tokens of a name aligned (the alignment is quadratic) */
 #define OMIT_PENALTY 0.04  /* per token left unmatched, either name */
 #define FINE_DIFF 0.80     /* equal keys whose fine forms differ */
 #define COMMON_CAP 0.85    /* tokens left out and only common ones match */
@@ -155,6 +157,8 @@ static int units(onoma__keyer *k, mwork *w, const char *name, size_t len, size_t
     int n = onoma__kr_tokens(k, name, len, 1);
     if (n < 0)
         return n;
+    if (n > MAX_TOKENS)
+        n = MAX_TOKENS;
     *first = w->nu;
     *ntok = n;
     /* copy the token texts: the next onoma__kr_tokens call reuses k->tok */
@@ -272,6 +276,8 @@ static double match(onoma__keyer *k, mwork *w, const char *a, size_t alen, const
         if (w->u[x].keylen > maxlen)
             maxlen = w->u[x].keylen;
     }
+    if (maxlen > SIM_MAX_LEN)
+        maxlen = SIM_MAX_LEN;
     /* scratch for Jaro flags and Levenshtein rows */
     size_t scr = 2 * (maxlen + 1) * sizeof(size_t) + 2 * maxlen + 16;
     if (onoma__kr_grow(&k->mscratch, &k->mscratchcap, scr, 1))
@@ -308,9 +314,15 @@ static double match(onoma__keyer *k, mwork *w, const char *a, size_t alen, const
                             : FINE_DIFF;
                 }
             } else {
-                double s1 = KEY_SIM_WEIGHT * lev_sim(ka, ua->keylen, kb, ub->keylen, row);
-                double s2 = RAW_SIM_WEIGHT * jaro_winkler(w->text + ua->raw, ua->rawlen,
-                                                          w->text + ub->raw, ub->rawlen, flags);
+                /* capped lengths: a pathological token must not cost
+                 * quadratic time */
+                size_t kla = ua->keylen < SIM_MAX_LEN ? ua->keylen : SIM_MAX_LEN;
+                size_t klb = ub->keylen < SIM_MAX_LEN ? ub->keylen : SIM_MAX_LEN;
+                size_t rla = ua->rawlen < SIM_MAX_LEN ? ua->rawlen : SIM_MAX_LEN;
+                size_t rlb = ub->rawlen < SIM_MAX_LEN ? ub->rawlen : SIM_MAX_LEN;
+                double s1 = KEY_SIM_WEIGHT * lev_sim(ka, kla, kb, klb, row);
+                double s2 = RAW_SIM_WEIGHT *
+                            jaro_winkler(w->text + ua->raw, rla, w->text + ub->raw, rlb, flags);
                 s = s1 > s2 ? s1 : s2;
             }
             if (ja || jb)

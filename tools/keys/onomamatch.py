@@ -11,6 +11,8 @@ THRESHOLD = 0.86
 # the plain tokens, each discounted, the larger wins
 KEY_JW_WEIGHT = 1.0
 RAW_JW_WEIGHT = 0.85
+SIM_MAX_LEN = 64
+MAX_TOKENS = 32
 TOKEN_FLOOR = 0.70       # weaker token pairs are not aligned at all
 OMIT_PENALTY = 0.04      # per token left unmatched (either name)
 FINE_DIFF = 0.80         # equal keys whose finer forms differ
@@ -94,8 +96,11 @@ def token_sim(keyer, ra, ka, rb, kb):
             return 0.0
         # equal keys, but the finer forms tell Hassan from Hossein
         return 1.0 if keyer.token_fine(ra) == keyer.token_fine(rb) else FINE_DIFF
-    s1 = KEY_JW_WEIGHT * KEY_SIM(ka, kb)
-    s2 = RAW_JW_WEIGHT * RAW_SIM(ra, rb)
+    # similarities look at most at SIM_MAX_LEN characters (a pathological
+    # token must not cost quadratic time)
+    n = SIM_MAX_LEN
+    s1 = KEY_JW_WEIGHT * KEY_SIM(ka[:n], kb[:n])
+    s2 = RAW_JW_WEIGHT * RAW_SIM(ra[:n], rb[:n])
     return s1 if s1 > s2 else s2
 
 
@@ -111,8 +116,9 @@ def _units(keyer, toks):
 
 
 def match(keyer, a, b, explain=None):
-    ta = keyer.tokens(a, True)
-    tb = keyer.tokens(b, True)
+    # at most MAX_TOKENS tokens a name: the alignment is quadratic
+    ta = keyer.tokens(a, True)[:MAX_TOKENS]
+    tb = keyer.tokens(b, True)[:MAX_TOKENS]
     if not ta or not tb:
         if explain is not None:
             explain.append('no tokens')
