@@ -46,6 +46,14 @@ same "tests/data/keys/match.tsv, C vs Python" "$tmp/c" "$tmp/p"
 cut -f2 "$tmp/c" >"$tmp/cv"
 same "tests/data/keys/match.tsv, C vs expected" "$tmp/cv" "$tmp/want"
 
+# pairs of spellings that must (not) share a key
+grep -v '^#' "$root/tests/data/keys/same-key.tsv" >"$tmp/sk"
+cut -f1 "$tmp/sk" | $kt key >"$tmp/k1"
+cut -f2 "$tmp/sk" | $kt key >"$tmp/k2"
+paste "$tmp/k1" "$tmp/k2" | awk -F'\t' '{print ($1 == $2 && $1 != "") ? "same" : "different"}' >"$tmp/c"
+cut -f3 "$tmp/sk" >"$tmp/want"
+same "tests/data/keys/same-key.tsv, C vs expected" "$tmp/c" "$tmp/want"
+
 if [ -n "$dev" ]; then
     # every name of the dev set, Latin and native script
     { tail -n +2 "$dev/groups.tsv" | cut -f4; tail -n +2 "$dev/native.tsv" | cut -f3; } \
