@@ -61,7 +61,7 @@ typedef struct {
     int track;         /* 0: key and fine form; 1: key only; 2: fine form only */
     int file;
     kr_rule *rules;
-    size_t nrules;
+    size_t nrules, caprules;
     /* rules whose first match element accepts character c, in rule order:
      * first[c] .. first[c + 1] in byfirst */
     uint32_t first[129];

@@ -276,8 +276,7 @@ static int parse_rule(parser *p, char *s)
     if (strlen(repl) > 255)
         return fail(p, ONOMA__KEY_ERULE, "rule too long");
     kr_step *st = p->phase;
-    if (onoma__kr_grow((void **)&st->rules, &(size_t){st->nrules}, st->nrules + 1,
-                       sizeof *st->rules))
+    if (onoma__kr_grow((void **)&st->rules, &st->caprules, st->nrules + 1, sizeof *st->rules))
         return ONOMA__KEY_ENOMEM;
     kr_rule *ru = &st->rules[st->nrules];
     memset(ru, 0, sizeof *ru);

@@ -106,10 +106,14 @@ static void bench(onoma__keyer *k, const char *what, const char *path, double se
     while ((got = getline(&line, &lcap, f)) >= 0) {
         if (n == cap) {
             cap = cap ? cap * 2 : 1024;
-            lines = realloc(lines, cap * sizeof *lines);
-            lens = realloc(lens, cap * sizeof *lens);
-            if (!lines || !lens)
+            char **nl = realloc(lines, cap * sizeof *lines);
+            if (!nl)
                 die("out of memory", 0);
+            lines = nl;
+            size_t *ns = realloc(lens, cap * sizeof *lens);
+            if (!ns)
+                die("out of memory", 0);
+            lens = ns;
         }
         size_t m = chomp(line, (size_t)got);
         lines[n] = strdup(line);

@@ -244,7 +244,6 @@ class Keyer(object):
         self.fcache = {}
         self.common = None       # keys of the 'common' words, made on first use
         self._tr = None
-        # per phase: first-char index of rules, to skip quickly
         self._classes = rules.classes
 
     # -- text -> tokens
@@ -299,7 +298,7 @@ class Keyer(object):
         if not toks:
             return []
         L = r.lists
-        # 1. drop listed words, patronymic-like endings, initials
+        # 1. drop listed words and initials
         stem = int(r.settings['min-ending-stem'])
         keep = []
         for t in toks:
@@ -310,7 +309,7 @@ class Keyer(object):
             keep.append(t)
         if not keep:                 # all dropped: a name is still a name
             keep = [t for t in toks if len(t) > 1] or list(toks)
-        # patronymic-like endings: middle tokens; else the last of >= 3
+        # 2. patronymic-like endings: middle tokens; else the last of >= 3
         # (name order "Ivanov Ivan Ivanovich"); never the first token
         ends = L['drop-ending']
         if ends and len(keep) >= 3 and not for_match:
