@@ -175,12 +175,18 @@ ONOMA_EXTERN int onoma_lookup(const onoma_tables *t, const char *style, const ch
 #define ONOMA_INVALID_REPLACE (1u << 2) /* replace invalid UTF-8 / NUL with U+FFFD */
 #define ONOMA_NO_GUARD (1u << 3)        /* rewrite guarded (common-word) spellings everywhere */
 #define ONOMA_ANY_CASE (1u << 4)        /* let words written in lower case match capitalised names */
-#define ONOMA_ALL_FLAGS (ONOMA_EXACT | ONOMA_INVALID_KEEP | ONOMA_INVALID_REPLACE | ONOMA_NO_GUARD | ONOMA_ANY_CASE)
+#define ONOMA_FUZZY (1u << 5)           /* rewrite unseen spellings found through the name key (below) */
+#define ONOMA_ALL_FLAGS (ONOMA_EXACT | ONOMA_INVALID_KEEP | ONOMA_INVALID_REPLACE | ONOMA_NO_GUARD | ONOMA_ANY_CASE | \
+                         ONOMA_FUZZY)
 
 typedef struct onoma_options {
     unsigned flags;    /* ONOMA_EXACT | ONOMA_INVALID_* ... */
     const char *style; /* NULL or "default" for the default style */
     unsigned jobs;     /* threads for onoma_normalize_fd; 0 or 1 = one */
+    /* ONOMA_FUZZY: the key rules (NULL: the bundled ones); they must
+     * outlive the normalizer. The key index of the tables' spellings is
+     * built once per tables and rules, by the first normalizer that asks. */
+    const struct onoma_keyrules *keyrules;
 } onoma_options;
 
 /* What normalize reports. */
@@ -209,6 +215,11 @@ typedef struct onoma_event {
     const char *type;
     size_t ncandidates;    /* AMBIGUOUS: the entities it could be */
     const onoma_candidate *candidates;
+    /* REWRITE under ONOMA_FUZZY: 1 when the span is no listed spelling but
+     * was found through its name key; score is then its onoma_match score
+     * against the listed spelling it met */
+    int fuzzy;
+    double score;
 } onoma_event;
 
 /* Sink for output bytes; return 0 to go on, non-zero to stop (the library
@@ -250,6 +261,120 @@ ONOMA_EXTERN int onoma_normalize_fd(onoma_normalizer *nz, int fd, onoma_write_fn
  * with onoma_free). */
 ONOMA_EXTERN int onoma_normalize(const onoma_tables *t, const onoma_options *opt, const char *in,
                                  size_t len, char **out, size_t *out_len, onoma_error *err);
+
+/* ------------------------------------------------------------ key / match */
+
+/* Name keys (docs/keys.md): spellings of one name get one key, so that
+ * unseen variants meet ("Qasim Suleimani", "Ghassem Solaimani" and
+ * قاسم سلیمانی all give "ksm slmni"). Name match: a similarity of two names
+ * in [0, 1] and a same/different decision. Both are made by rules read from
+ * text files (share/onoma/keys; users may write their own) and never
+ * consult the tables, so they work for names nobody listed. */
+
+typedef struct onoma_keyrules onoma_keyrules; /* immutable: shared by any number of threads */
+typedef struct onoma_keyer onoma_keyer;       /* per thread: token cache, scratch */
+
+/* Where the bundled key rules are looked for (a directory): writes its
+ * path into buf and returns its length (snprintf style), or ONOMA_ENOENT. */
+ONOMA_EXTERN int onoma_default_keyrules_path(char *buf, size_t cap);
+/* Load key rules: a directory (its *.txt files in name order) or one rule
+ * file; NULL for the bundled ones. A malformed file gives ONOMA_ETABLE
+ * with its name and line in err. */
+ONOMA_EXTERN int onoma_keyrules_open(const char *path, onoma_keyrules **out, onoma_error *err);
+ONOMA_EXTERN void onoma_keyrules_close(onoma_keyrules **r);
+/* The language codes some rule file is for ("ar", "fa", "ru", ...): the
+ * i-th, or NULL past the last. */
+ONOMA_EXTERN const char *onoma_keyrules_lang(const onoma_keyrules *r, size_t i);
+
+/* Flags for onoma_key_options.flags. */
+#define ONOMA_KEY_ORDERED (1u << 0) /* keep the token order in the key (default: sorted) */
+#define ONOMA_KEY_ALL_FLAGS (ONOMA_KEY_ORDERED)
+
+typedef struct onoma_key_options {
+    unsigned flags;   /* ONOMA_KEY_* */
+    const char *lang; /* rules for this language only (a code of onoma_keyrules_lang);
+                         NULL or "auto": all rule files meant for any language */
+} onoma_key_options;
+
+/* A keyer holds a per-token cache (a corpus costs one rewrite per distinct
+ * word) and scratch; create one per thread. The rules must outlive it. An
+ * unknown language is ONOMA_EINVAL. */
+ONOMA_EXTERN int onoma_keyer_new(const onoma_keyrules *r, const onoma_key_options *opt, onoma_keyer **out,
+                                 onoma_error *err);
+ONOMA_EXTERN void onoma_keyer_free(onoma_keyer **k);
+
+/* The key of one name (UTF-8). Writes at most cap bytes including a NUL;
+ * returns the key's length (snprintf style: call again with more room if
+ * it is >= cap) or a negative error (ONOMA_EUTF8, ONOMA_ENUL with the
+ * byte offset in err). An empty name, or one with no letters, gives "". */
+ONOMA_EXTERN int onoma_key(onoma_keyer *k, const char *name, size_t len, char *out, size_t cap, onoma_error *err);
+
+/* Names scoring at least this are the same (calibrated on the dev data:
+ * docs/keys.md). */
+#define ONOMA_MATCH_THRESHOLD 0.86
+
+/* Receives the lines of a match explanation: one per aligned token pair
+ * ("sergey [srhi] ~ sergei [srhi] 1.000"), one per token left over
+ * ("viktorovich [fktrfsh] unmatched (1st name)") and "score S" last. */
+typedef void (*onoma_explain_fn)(void *ctx, const char *line);
+
+/* Compare two names: *score (may be NULL) gets their similarity in [0, 1].
+ * Returns 1 (same: score >= ONOMA_MATCH_THRESHOLD), 0 (different), or a
+ * negative error. Token order does not matter; a dropped middle name,
+ * patronymic or particle costs little. explain may be NULL. */
+ONOMA_EXTERN int onoma_match(onoma_keyer *k, const char *a, size_t alen, const char *b, size_t blen, double *score,
+                             onoma_explain_fn explain, void *ctx, onoma_error *err);
+
+/* ----------------------------------------------------------------- cluster */
+
+/* Finding the spelling variants of names in a corpus (like OpenRefine's
+ * clustering, across scripts): name mentions (runs of capitalised words,
+ * with particles such as al- or bin inside; short runs of an uncased
+ * script next to them) are counted, grouped by key and, within a key, by
+ * onoma_match. Memory grows with the distinct mentions, not the input. */
+
+typedef struct onoma_cluster onoma_cluster;
+
+typedef struct onoma_cluster_options {
+    unsigned flags;     /* none yet: 0 */
+    const char *lang;   /* as in onoma_key_options */
+    uint64_t min_count; /* groups with fewer mentions in all are left out (0 = 1) */
+} onoma_cluster_options;
+
+typedef struct onoma_cluster_spelling {
+    const char *text; /* the mention as written (possessive 's left out) */
+    size_t len;
+    uint64_t count;      /* mentions */
+    const char *context; /* the line around its first mention (at most about
+                            100 bytes, whitespace as single spaces) */
+    size_t context_len;
+    const char *file;    /* where that mention is (the name set with
+                            onoma_cluster_set_name) */
+    uint64_t line;
+} onoma_cluster_spelling;
+
+typedef struct onoma_cluster_group {
+    const char *key;  /* the spellings' key */
+    uint64_t count;   /* mentions of all its spellings */
+    size_t nspellings; /* >= 2 */
+    const onoma_cluster_spelling *spellings; /* most frequent first */
+} onoma_cluster_group;
+
+/* Receiver of groups; return 0 to go on (other values as onoma_write_fn).
+ * Pointers are valid during the call only. */
+typedef int (*onoma_cluster_fn)(void *ctx, const onoma_cluster_group *g);
+
+ONOMA_EXTERN int onoma_cluster_new(const onoma_keyrules *r, const onoma_cluster_options *opt,
+                                   onoma_cluster **out, onoma_error *err);
+ONOMA_EXTERN void onoma_cluster_free(onoma_cluster **c);
+/* Name of the input fed next (for contexts and error messages); starts a
+ * new input (line numbers from 1). */
+ONOMA_EXTERN void onoma_cluster_set_name(onoma_cluster *c, const char *name);
+/* Feed text (split anywhere); invalid UTF-8 counts as a separator. */
+ONOMA_EXTERN int onoma_cluster_feed(onoma_cluster *c, const char *data, size_t len, onoma_error *err);
+/* The groups of everything fed so far, largest first (by mentions, then by
+ * the first spelling); every group has two spellings or more. */
+ONOMA_EXTERN int onoma_cluster_groups(onoma_cluster *c, onoma_cluster_fn fn, void *ctx, onoma_error *err);
 
 #ifdef __cplusplus
 }

@@ -70,10 +70,25 @@ void cli_json_str(onoma__buf *b, const char *s, size_t n);
 /* Parse a positive integer option value; -1 if bad. */
 long cli_parse_count(const char *s, long max);
 
+/* The lines of an input (fd, named name in messages), in chunks of 1 MB:
+ * fn gets each line without its "\n" or "\r\n" (the last one even without
+ * a newline) and its number. Returns 0, fn's first non-zero value, or -1
+ * after a read error (printed). */
+typedef int (*cli_line_fn)(void *ctx, char *line, size_t len, uint64_t lineno);
+int cli_each_line(int fd, const char *name, cli_line_fn fn, void *ctx);
+
+/* Key rules for key, match, cluster: --rules PATH (NULL: bundled) and
+ * --lang; prints the error and returns -1 (usage errors: -2). */
+int cli_keyer_open(const char *rules_path, const char *lang, unsigned flags, const char *cmd, onoma_keyrules **rules,
+                   onoma_keyer **keyer);
+
 /* Subcommands. */
 int cmd_normalize(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_tables(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_cluster(int argc, char **argv);
 
 #endif

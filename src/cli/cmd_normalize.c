@@ -24,6 +24,11 @@ static const char help[] =
     "      --no-guard           rewrite spellings that are also common words everywhere\n"
     "      --any-case           let words written in lower case match names (by default\n"
     "                           'iran' is left alone: only 'Iran', 'IRAN' match)\n"
+    "      --fuzzy              also rewrite unseen spellings of known names found\n"
+    "                           through the name key (onoma key): capitalised words\n"
+    "                           only, when the key leads to exactly one entity and the\n"
+    "                           rest of a longer name agrees; --report marks them\n"
+    "                           \"kind\":\"fuzzy\" (docs/keys.md)\n"
     "      --report FILE        write JSON Lines: one object per rewrite or ambiguity\n"
     "  -o, --output FILE        write to FILE (atomically: all or nothing)\n"
     "  -j, --jobs N             use N threads on large inputs (output stays in order)\n"
@@ -51,7 +56,8 @@ static int on_event(void *ctx, const onoma_event *ev)
     cli_json_str(b, r->file, strlen(r->file));
     snprintf(num, sizeof num, ",\"line\":%llu,\"column\":%llu,\"offset\":%llu,\"length\":%llu,\"kind\":\"%s\",\"from\":",
              (unsigned long long)ev->line, (unsigned long long)ev->column, (unsigned long long)ev->offset,
-             (unsigned long long)ev->length, ev->kind == ONOMA_EVENT_REWRITE ? "rewrite" : "ambiguous");
+             (unsigned long long)ev->length,
+             ev->kind != ONOMA_EVENT_REWRITE ? "ambiguous" : ev->fuzzy ? "fuzzy" : "rewrite");
     onoma__buf_puts(b, num);
     cli_json_str(b, ev->from, ev->from_len);
     if (ev->kind == ONOMA_EVENT_REWRITE) {
@@ -63,6 +69,10 @@ static int on_event(void *ctx, const onoma_event *ev)
         cli_json_str(b, ev->display, strlen(ev->display));
         onoma__buf_puts(b, ",\"type\":");
         cli_json_str(b, ev->type, strlen(ev->type));
+        if (ev->fuzzy) {
+            snprintf(num, sizeof num, ",\"score\":%.4f", ev->score);
+            onoma__buf_puts(b, num);
+        }
     } else {
         onoma__buf_puts(b, ",\"candidates\":[");
         for (size_t i = 0; i < ev->ncandidates; i++) {
@@ -90,6 +100,7 @@ int cmd_normalize(int argc, char **argv)
         {"invalid", required_argument, NULL, 'I'},
         {"no-guard", no_argument, NULL, 'G'},
         {"any-case", no_argument, NULL, 'A'},
+        {"fuzzy", no_argument, NULL, 'F'},
         {"report", required_argument, NULL, 'r'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
@@ -97,7 +108,7 @@ int cmd_normalize(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_tables tables = {0};
-    onoma_options opt = {0, NULL, 1};
+    onoma_options opt = {0, NULL, 1, NULL};
     const char *output = NULL, *report = NULL;
     int c;
     opterr = 0;
@@ -112,6 +123,7 @@ int cmd_normalize(int argc, char **argv)
         case 'x': opt.flags |= ONOMA_EXACT; break;
         case 'G': opt.flags |= ONOMA_NO_GUARD; break;
         case 'A': opt.flags |= ONOMA_ANY_CASE; break;
+        case 'F': opt.flags |= ONOMA_FUZZY; break;
         case 'I': {
             static const char *const modes[] = {"error", "keep", "replace", NULL};
             static const unsigned flags[] = {0, ONOMA_INVALID_KEEP, ONOMA_INVALID_REPLACE};

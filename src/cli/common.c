@@ -312,3 +312,88 @@ long cli_parse_count(const char *s, long max)
         return -1;
     return v;
 }
+
+#define LINE_CHUNK (1u << 20)
+
+int cli_each_line(int fd, const char *name, cli_line_fn fn, void *ctx)
+{
+    onoma__buf b = {0};
+    size_t start = 0; /* of the line not yet complete */
+    uint64_t lineno = 0;
+    int rc = 0;
+    for (;;) {
+        if (start && start == b.len)
+            b.len = start = 0;
+        else if (start > LINE_CHUNK) {
+            memmove(b.data, b.data + start, b.len - start);
+            b.len -= start;
+            start = 0;
+        }
+        if (onoma__buf_reserve(&b, LINE_CHUNK)) {
+            cli_error("out of memory");
+            rc = -1;
+            break;
+        }
+        ssize_t r = read(fd, b.data + b.len, LINE_CHUNK);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            cli_error("%s: read error: %s", name, strerror(errno));
+            rc = -1;
+            break;
+        }
+        size_t from = b.len;
+        b.len += (size_t)r;
+        char *p = b.data + from, *end = b.data + b.len;
+        while (!rc && p < end) {
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (!nl)
+                break;
+            size_t len = (size_t)(nl - (b.data + start));
+            if (len && b.data[start + len - 1] == '\r')
+                len--;
+            rc = fn(ctx, b.data + start, len, ++lineno);
+            start = (size_t)(nl - b.data) + 1;
+            p = nl + 1;
+        }
+        if (rc)
+            break;
+        if (r == 0) {
+            size_t len = b.len - start;
+            if (len && b.data[start + len - 1] == '\r')
+                len--;
+            if (b.len > start)
+                rc = fn(ctx, b.data + start, len, ++lineno);
+            break;
+        }
+    }
+    onoma__buf_free(&b);
+    return rc;
+}
+
+int cli_keyer_open(const char *rules_path, const char *lang, unsigned flags, const char *cmd, onoma_keyrules **rules,
+                   onoma_keyer **keyer)
+{
+    onoma_error e;
+    *keyer = NULL;
+    if (onoma_keyrules_open(rules_path, rules, &e)) {
+        cli_report(&e);
+        return -1;
+    }
+    onoma_key_options ko = {flags, lang};
+    if (onoma_keyer_new(*rules, &ko, keyer, &e)) {
+        if (e.code == ONOMA_EINVAL && lang) {
+            char list[512] = "";
+            for (size_t i = 0; onoma_keyrules_lang(*rules, i); i++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? " " : "",
+                         onoma_keyrules_lang(*rules, i));
+            onoma_keyrules_close(rules);
+            cli_usage(cmd, "--lang takes auto or one of: %s (not '%s')", list, lang);
+            return -2;
+        }
+        cli_report(&e);
+        onoma_keyrules_close(rules);
+        return -1;
+    }
+    return 0;
+}

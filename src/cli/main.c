@@ -13,6 +13,9 @@ typedef struct command {
 static const command commands[] = {
     {"normalize", cmd_normalize, "rewrite variant spellings of known names to their canonical form"},
     {"lookup", cmd_lookup, "look names up in the tables"},
+    {"key", cmd_key, "print the name key of each line (spellings of one name meet)"},
+    {"match", cmd_match, "score two names and decide whether they are the same"},
+    {"cluster", cmd_cluster, "find spelling variants of the names in a corpus"},
     {"compile", cmd_compile, "check text tables and compile them into one binary table"},
     {"tables", cmd_tables, "list the loaded tables and styles"},
 };

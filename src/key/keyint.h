@@ -167,6 +167,9 @@ void onoma__kr_cache_bound(onoma__keyer *k);
 int onoma__kr_token_fine(onoma__keyer *k, const char *t, size_t n, const char **out,
                          size_t *outlen);
 int onoma__kr_is_common(onoma__keyer *k, const char *key, size_t n);
+/* Jaro-Winkler similarity of two byte strings (the match's); flags: la + lb
+ * bytes of scratch */
+double onoma__kr_jaro_winkler(const char *a, size_t la, const char *b, size_t lb, unsigned char *flags);
 /* grow *buf to hold need bytes */
 int onoma__kr_grow(void **buf, size_t *cap, size_t need, size_t size);
 

@@ -458,3 +458,8 @@ double onoma__match(onoma__keyer *k, const char *a, size_t alen, const char *b, 
     w->nc = 0;
     return match(k, w, a ? a : "", alen, b ? b : "", blen, explain, ctx);
 }
+
+double onoma__kr_jaro_winkler(const char *a, size_t la, const char *b, size_t lb, unsigned char *flags)
+{
+    return jaro_winkler(a, la, b, lb, flags);
+}

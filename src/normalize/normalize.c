@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/hash.h"
+#include "normalize/fuzzy.h"
 #include "text/chars.h"
 #include "text/utf8.h"
 
@@ -35,7 +36,7 @@ int onoma_normalizer_new(const onoma_tables *t, const onoma_options *opt, onoma_
                          onoma_error *err)
 {
     *out = NULL;
-    onoma_options none = {0, NULL, 0};
+    onoma_options none = {0, NULL, 0, NULL};
     if (!opt)
         opt = &none;
     if (!t)
@@ -85,6 +86,14 @@ int onoma_normalizer_new(const onoma_tables *t, const onoma_options *opt, onoma_
         free(nz);
         return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
     }
+    nz->keyrules = opt->keyrules;
+    if (opt->flags & ONOMA_FUZZY) {
+        int rc = onoma__fuzzy_new(nz, opt->keyrules, err);
+        if (rc) {
+            onoma_normalizer_free(&nz);
+            return rc;
+        }
+    }
     onoma__normalizer_reset(nz);
     *out = nz;
     return 0;
@@ -99,6 +108,7 @@ void onoma_normalizer_free(onoma_normalizer **p)
     onoma__buf_free(&nz->fold);
     onoma__buf_free(&nz->rep);
     onoma__buf_free(&nz->tmp);
+    onoma__fuzzy_free(&nz->fz);
     free(nz->name);
     free(nz);
     *p = NULL;
@@ -589,31 +599,71 @@ static inline unsigned ascii_block(const unsigned char *p, unsigned *word, unsig
 
 /* Everything about the word at ws: lookup, decision, output. Returns the end
  * of what it consumed (the word, or the whole matched span). */
-static size_t at_word(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, int final, size_t *out,
-                      onoma_write_fn sink, void *ctx, int *rc)
+static size_t at_word(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, int final, int listed,
+                      size_t *out, onoma_write_fn sink, void *ctx, int *rc)
 {
     cand cs[MAX_CANDS];
-    const int fold = nz->idx == ONOMA__IDX_FOLD;
+    const int fold = nz->idx == ONOMA__IDX_FOLD && listed;
     nz->fold.len = 0;
     size_t we = scan_word(nz, s, n, ws, fold);
     const char *key = fold ? nz->fold.data : (const char *)s + ws;
     size_t klen = fold ? nz->fold.len : we - ws;
-    size_t end = 0;
-    int rewrite = 0;
-    if (klen && klen <= nz->max_key_len) {
-        int nc = candidates(nz, s, n, ws, we, onoma__hash(key, klen), final, cs);
+    size_t end = 0, from = ws;
+    int rewrite = 0, nc = 0;
+    if (listed && klen && klen <= nz->max_key_len) {
+        nc = candidates(nz, s, n, ws, we, onoma__hash(key, klen), final, cs);
         if (nc)
             end = decide(nz, s, n, ws, cs, nc, &rewrite, (const char *)s, rc);
         if (*rc)
             return ws;
     }
+    if (!end && nz->fz) {
+        /* --fuzzy: no listed spelling starts here (or none was taken: then
+         * only a longer span may match); the span may begin before ws (a
+         * particle, al-), but never before what is written */
+        end = onoma__fuzzy_at(nz, s, n, ws, we, nc ? cs[nc - 1].end : 0, *out, &from, &rewrite, rc);
+        if (*rc)
+            return ws;
+    }
     if (rewrite) {
-        if ((*rc = emit(sink, ctx, (const char *)s + *out, ws - *out)) ||
+        if ((*rc = emit(sink, ctx, (const char *)s + *out, from - *out)) ||
             (*rc = emit(sink, ctx, nz->rep.data, nz->rep.len)))
             return ws;
         *out = end;
     }
     return end ? end : we;
+}
+
+/* ---------------------------------------------------------- for fuzzy.c */
+
+int onoma__nz_sentence_start(const unsigned char *s, size_t ws) { return sentence_start(s, ws); }
+
+int onoma__nz_fuzzy_rewrite(onoma_normalizer *nz, const unsigned char *s, size_t ws, size_t end, uint32_t layer,
+                            uint32_t entry, double score, int *rewrite)
+{
+    const onoma_tables *t = nz->t;
+    size_t clen, slen = end - ws;
+    const char *canon = onoma__canonical(t, layer, entry, nz->style, &clen);
+    int rc = apply_case(nz, s + ws, slen, canon, clen);
+    if (rc)
+        return rc;
+    *rewrite = nz->rep.len != slen || memcmp(nz->rep.data, s + ws, slen) != 0;
+    if (!*rewrite || !nz->on_event)
+        return 0;
+    const onoma__layer *L = &t->layers[layer];
+    const onoma__entry_rec *e = &L->entries[entry];
+    size_t dl;
+    onoma_event ev;
+    span_event(nz, &ev, ONOMA_EVENT_REWRITE, (const char *)s, ws, slen);
+    ev.to = nz->rep.data;
+    ev.to_len = nz->rep.len;
+    ev.id = onoma__lstr(L, e->id);
+    ev.canonical = canon;
+    ev.display = onoma__display(t, layer, entry, nz->style, &dl);
+    ev.type = type_name(e->type);
+    ev.fuzzy = 1;
+    ev.score = score;
+    return deliver(nz, &ev);
 }
 
 int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, size_t start, int final, size_t *consumed,
@@ -640,13 +690,14 @@ int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, size_t start, i
             while (starts) {
                 size_t ws = blk + (unsigned)__builtin_ctz(starts);
                 starts &= starts - 1;
-                if (!pair_pass(nz, s, n, ws, final))
-                    continue;
+                int listed = pair_pass(nz, s, n, ws, final);
+                if (!listed && (!nz->fz || (unsigned)(s[ws] - 'A') >= 26u))
+                    continue; /* (--fuzzy looks at capitalised words too) */
                 if (!final && ws >= safe && n - ws < ONOMA__LOOKAHEAD) {
                     i = ws;
                     goto stop;
                 }
-                i = at_word(nz, s, n, ws, final, &out, sink, ctx, &rc);
+                i = at_word(nz, s, n, ws, final, listed, &out, sink, ctx, &rc);
                 if (rc)
                     goto stop;
                 prevw = 1;
@@ -707,13 +758,14 @@ int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, size_t start, i
         }
         /* A word starts at i. */
         prevw = 1;
-        if (!pair_pass(nz, s, n, i, final)) {
+        int listed = pair_pass(nz, s, n, i, final);
+        if (!listed && (!nz->fz || (unsigned)(s[i] - 'A') >= 26u)) {
             i++;
             continue;
         }
         if (!final && i >= safe && n - i < ONOMA__LOOKAHEAD)
             break;
-        i = at_word(nz, s, n, i, final, &out, sink, ctx, &rc);
+        i = at_word(nz, s, n, i, final, listed, &out, sink, ctx, &rc);
         if (rc)
             break;
     }

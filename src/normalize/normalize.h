@@ -37,6 +37,9 @@ struct onoma_normalizer {
     unsigned char cls[256];
     int lower_rule; /* lower-case words match lower-case spellings only */
     uint64_t pair[1024], lpair[1024];
+    /* --fuzzy (fuzzy.c): NULL when off */
+    struct onoma__fuzzy *fz;
+    const struct onoma_keyrules *keyrules; /* as given in the options */
 };
 
 /* Scan s[start..n) (s[0] is at absolute offset nz->base; s[0..start) is

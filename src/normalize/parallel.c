@@ -151,7 +151,7 @@ static void *worker(void *arg)
 {
     pool *p = arg;
     onoma_normalizer *nz = NULL;
-    onoma_options o = {p->proto->flags, NULL, 1};
+    onoma_options o = {p->proto->flags, NULL, 1, p->proto->keyrules};
     onoma_error e;
     int ok = onoma_normalizer_new(p->proto->t, &o, &nz, &e) == 0;
     if (ok) {

@@ -247,6 +247,7 @@ int onoma_tables_open(const char *const *paths, size_t npaths, unsigned flags, o
         free(t);
         return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
     }
+    pthread_mutex_init(&t->ext_mu, NULL);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         const char *p = with_def ? (i == 0 ? def : paths[i - 1]) : paths[i];
@@ -269,6 +270,9 @@ void onoma_tables_close(onoma_tables **tp)
     onoma_tables *t = tp ? *tp : NULL;
     if (!t)
         return;
+    if (t->ext_free)
+        t->ext_free(t->ext);
+    pthread_mutex_destroy(&t->ext_mu);
     for (size_t i = 0; i < t->nlayers; i++)
         onoma__layer_close(&t->layers[i]);
     free(t->layers);

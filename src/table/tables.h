@@ -3,6 +3,8 @@
 #ifndef ONOMA_TABLE_TABLES_H
 #define ONOMA_TABLE_TABLES_H
 
+#include <pthread.h>
+
 #include "onoma.h"
 #include "table/layer.h"
 
@@ -23,6 +25,11 @@ struct onoma_tables {
     size_t novr;
     struct { uint32_t layer, source; } *srcs;
     size_t nsrcs;
+    /* Made on first use by an upper layer (normalize --fuzzy: the key index
+     * of the spellings), under ext_mu; ext_free(ext) when closed. */
+    pthread_mutex_t ext_mu;
+    void *ext;
+    void (*ext_free)(void *ext);
 };
 
 /* Index of a style name (NULL or "" or "default" = 0), or -1. */

@@ -149,7 +149,7 @@ END_TEST
 
 START_TEST(invalid_input)
 {
-    onoma_options o = {0, NULL, 1};
+    onoma_options o = {0, NULL, 1, NULL};
     char *out;
     size_t n;
     onoma_error e;
@@ -365,7 +365,7 @@ typedef struct job {
 static void *worker(void *arg)
 {
     job *j = arg;
-    onoma_options o = {0, NULL, 1};
+    onoma_options o = {0, NULL, 1, NULL};
     size_t n;
     onoma_error e;
     for (int r = 0; r < 20; r++) {
@@ -418,7 +418,7 @@ START_TEST(parallel_fd_in_order)
     events evs[2] = {{0}, {0}};
     unsigned jobs[2] = {1, 4};
     for (int k = 0; k < 2; k++) {
-        onoma_options o = {0, NULL, jobs[k]};
+        onoma_options o = {0, NULL, jobs[k], NULL};
         onoma_normalizer *nz;
         onoma_error e;
         ck_assert_int_eq(onoma_normalizer_new(T, &o, &nz, &e), 0);

@@ -185,7 +185,7 @@ START_TEST(style_table)
     char *o = norm(t, 0, "house", "Ghasem Soleimani and Qasem Soleimani; Teheran");
     ck_assert_str_eq(o, "Qassem Suleimani and Qassem Suleimani; Tehran");
     free(o);
-    onoma_options bad = {0, "nosuch", 1};
+    onoma_options bad = {0, "nosuch", 1, NULL};
     onoma_normalizer *nz;
     ck_assert_int_eq(onoma_normalizer_new(t, &bad, &nz, &e), ONOMA_ESTYLE);
     onoma_tables_close(&t);

@@ -38,7 +38,7 @@ static inline onoma_tables *open_text_table(const char *tsv)
 /* Normalize s with the tables and flags; returns a malloc'd string. */
 static inline char *norm(const onoma_tables *t, unsigned flags, const char *style, const char *s)
 {
-    onoma_options o = {flags, style, 1};
+    onoma_options o = {flags, style, 1, NULL};
     char *out = NULL;
     size_t n;
     onoma_error e;
