@@ -275,6 +275,14 @@ static int is_title(const onoma_cluster *c, const unsigned char *s, const onoma_
     return !onoma__mention_particle(c->rules, low, n, 0);
 }
 
+/* A word after a name that is no part of its spelling: an initial, or a
+ * word the key rules drop (II, IV, Jr). */
+static int is_tail(const onoma_cluster *c, const unsigned char *s, const onoma__mword *w)
+{
+    size_t n = w->end - w->start;
+    return n == 1 || onoma__mention_listed(c->rules, (const char *)s + w->start, n, ONOMA__ML_DROP);
+}
+
 /* One line (without its newline). */
 static int scan_line(onoma_cluster *c, const unsigned char *s, size_t n)
 {
@@ -297,10 +305,15 @@ static int scan_line(onoma_cluster *c, const unsigned char *s, size_t n)
             e = i + (size_t)len; /* a connector such as '_' */
         size_t nw = fc != 0 ? onoma__mention_run(c->rules, s, n, i, w, MAX_RUN) : 0;
         if (nw) {
-            size_t end = w[nw - 1].end, first = 0;
-            while (first + 1 < nw && is_title(c, s, &w[first]))
+            size_t first = 0, last = nw - 1;
+            while (first < last && is_title(c, s, &w[first]))
                 first++; /* General Soleimani is Soleimani */
-            if ((rc = add_mention(c, s, n, w[first].start, end, sent && !first)))
+            while (last > first && is_tail(c, s, &w[last]))
+                last--; /* Soleimani II, Soleimani Jr: one spelling */
+            size_t end = w[last].end, mlen = end - w[first].start;
+            /* one letter (I, U) or a short acronym (EU, USA) is no name */
+            int skip = first == last && (mlen == 1 || (mlen <= 3 && w[first].allcaps));
+            if (!skip && (rc = add_mention(c, s, n, w[first].start, end, sent && !first)))
                 return rc;
             for (size_t k = 0; k < nw; k++)
                 if (w[k].kind == ONOMA__MW_CAP && (k || !sent)) {
@@ -311,7 +324,7 @@ static int scan_line(onoma_cluster *c, const unsigned char *s, size_t n)
                     if (st)
                         st->midcap++;
                 }
-            i = end;
+            i = w[nw - 1].end;
             prev_cased = 1;
         } else if (fc < 0) {
             uint64_t h = word_hash(s + i, e - i);

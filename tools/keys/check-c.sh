@@ -15,7 +15,7 @@ py=${PYTHON:-/usr/bin/python3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-cc -O2 -std=c11 -Wall -Wextra -o "$tmp/keytool" "$here/keytool.c" "$root"/src/key/*.c \
+cc -O2 -std=c11 -Wall -Wextra -o "$tmp/keytool" "$here/keytool.c" "$root"/src/key/keyer.c "$root"/src/key/rules.c "$root"/src/key/match.c "$root"/src/key/strmap.c \
     $(pkg-config --cflags --libs icu-uc icu-i18n)
 kt="$tmp/keytool --rules $root/tables/keys"
 pk="$py $here/onomakey.py --rules $root/tables/keys"

@@ -7,7 +7,7 @@
  *   keytool [--rules DIR] bench key|match FILE [SECONDS]
  *
  * Build (from the repository root):
- *   cc -O2 -std=c11 -Wall -Wextra -o keytool tools/keys/keytool.c src/key/[a-z]*.c \
+ *   cc -O2 -std=c11 -Wall -Wextra -o keytool tools/keys/keytool.c src/key/{keyer,rules,match,strmap}.c \
  *      $(pkg-config --cflags --libs icu-uc icu-i18n)
  */
 #define _POSIX_C_SOURCE 200809L
