@@ -145,10 +145,22 @@ static void directives_in(scan *c, size_t a, size_t b, int token_only)
             for (size_t k = ls; k < le && alone; k++)
                 if ((k < ca || k >= cb) && is_wordish(c->s[k]))
                     alone = 0;
-            if (!alone)
+            if (!alone) {
                 skip(c, ls, le);
-            else if (le < c->n)
-                skip(c, le + 1, line_end(c, le + 1));
+            } else {
+                /* the next line that is not blank */
+                size_t nx = le;
+                while (nx < c->n) {
+                    size_t l2 = nx + 1, e2 = line_end(c, l2), p2;
+                    for (p2 = l2; p2 < e2 && is_space(c->s[p2]); p2++)
+                        ;
+                    if (p2 < e2) {
+                        skip(c, l2, e2);
+                        break;
+                    }
+                    nx = e2;
+                }
+            }
         } else if (len == 7 && memcmp(word, "disable", 7) == 0) {
             if (!c->disabled) {
                 c->disabled = 1;
@@ -801,8 +813,13 @@ static void scan_rst(scan *c)
             } else if (r > q + 2 && c->s[r - 1] == ':' && c->s[r - 2] == ':') {
                 /* a directive: ".. name:: arguments" */
                 size_t nlen = r - q - 2;
-                skip(c, ls, le);
-                if (code_directive(c->s + q, nlen)) {
+                int code = code_directive(c->s + q, nlen);
+                /* the arguments of a code directive name a language or a
+                   file; those of others (note, warning ...) are prose */
+                skip(c, ls, code ? le : r);
+                if (!code)
+                    rst_inline(c, r, le);
+                if (code) {
                     in_block = 1;
                     block_ind = ind;
                     block_start = next;
