@@ -213,8 +213,9 @@ static uint8_t *spelling_counts(const onoma__layer *L)
         const onoma__slot *sl = &ix->slots[i];
         if (!sl->len_flags || !((sl->len_flags >> 24) & ONOMA__SLOT_KEY))
             continue;
-        const uint32_t *tg = L->targets + sl->targets;
-        for (uint32_t j = 1; j <= tg[0]; j++) {
+        uint32_t nt;
+        const uint32_t *tg = onoma__slot_targets(L, sl, &nt);
+        for (uint32_t j = 0; j < nt; j++) {
             uint32_t e = tg[j] >> ONOMA__T_BITS;
             if (e < L->h->nentries && c[e] < 255)
                 c[e]++;
