@@ -89,13 +89,19 @@ static void arena_free(arena *a)
 #define MAX_SOURCES 4
 #define CACHE_LOG2 16
 
-/* What a folded word gave the near-miss sources (cached: text repeats). */
-typedef struct cache_ent {
-    uint64_t h;
+/* What a folded word gave the near-miss sources, cached (text repeats): one
+ * 64-bit word per slot, the hash's high 40 bits as the tag and 24 bits of
+ * value: 0 empty, 1 nothing, 2 a known spelling, 3 + i hit i. Small, so
+ * that it stays in the cache of the processor. */
+#define CACHE_NOTHING 1
+#define CACHE_KNOWN 2
+#define CACHE_HIT 3
+#define CACHE_VAL 0xFFFFFFull
+
+typedef struct near_rec {
     uint32_t layer, entry;
-    uint8_t state; /* 0 empty, 1 nothing, 2 a known spelling, 3 a near miss */
     uint8_t cost, via, shared;
-} cache_ent;
+} near_rec;
 
 typedef struct findings {
     onoma_finding *v;
@@ -122,7 +128,9 @@ struct onoma_checker {
     findings ev, near, all;
     arena ar;
     int rc;
-    cache_ent *cache;
+    uint64_t *cache;
+    near_rec *hits;
+    size_t nhits, caphits;
     /* line tracking for near misses */
     size_t cur_pos;
     uint64_t cur_line, cur_col;
@@ -193,6 +201,7 @@ void onoma_checker_free(onoma_checker **p)
     free(ck->near.v);
     free(ck->all.v);
     free(ck->cache);
+    free(ck->hits);
     arena_free(&ck->ar);
     free(ck);
     *p = NULL;
@@ -323,8 +332,12 @@ static int build_sources(onoma_checker *ck)
     if (rc)
         return rc;
     ck->sources[ck->nsources++] = onoma__near_edit_source(ix);
-    /* A name-key source (same key as a known spelling) goes here. */
-    return 0;
+    /* then by name key, when the key rules are installed */
+    onoma__near_source ks;
+    rc = onoma__near_key_source(ck->t, ck->style, (ck->check_flags & ONOMA_CHECK_NEAR_PLACES) != 0, NULL, &ks);
+    if (rc == 0)
+        ck->sources[ck->nsources++] = ks;
+    return rc == ONOMA_ENOMEM ? rc : 0;
 }
 
 /* Move the line tracking to byte pos (forward only). */
@@ -501,37 +514,51 @@ static int near_word(onoma_checker *ck, const unsigned char *s, size_t n, size_t
                      size_t nw)
 {
     uint64_t h = onoma__hash(w, nw * sizeof *w);
-    cache_ent *ce = &ck->cache[h & (((uint64_t)1 << CACHE_LOG2) - 1)];
-    if (ce->state == 0 || ce->h != h) {
+    /* 4-way sets (32 bytes): few conflicts for the memory of a direct map */
+    uint64_t *set = &ck->cache[h & (((uint64_t)1 << CACHE_LOG2) - 4)];
+    uint64_t val = 0;
+    for (int k = 0; k < 4 && !val; k++)
+        if ((set[k] & ~CACHE_VAL) == (h & ~CACHE_VAL))
+            val = set[k] & CACHE_VAL;
+    if (!val) {
         onoma__near_hit hit;
-        memset(ce, 0, sizeof *ce);
-        ce->h = h;
-        ce->state = 1;
+        val = CACHE_NOTHING;
         for (size_t i = 0; i < ck->nsources; i++) {
-            if (ck->sources[i].lookup(ck->sources[i].impl, w, nw, &hit)) {
-                ce->state = known(ck, (const char *)s, ws, we) ? 2 : 3;
-                ce->layer = hit.layer;
-                ce->entry = hit.entry;
-                ce->cost = (uint8_t)hit.cost;
-                ce->via = (uint8_t)hit.via;
-                ce->shared = (uint8_t)hit.shared;
-                break;
+            if (!ck->sources[i].lookup(ck->sources[i].impl, w, nw, &hit))
+                continue;
+            if (known(ck, (const char *)s, ws, we)) {
+                val = CACHE_KNOWN;
+            } else if (ck->nhits < CACHE_VAL - CACHE_HIT) {
+                if (ck->nhits == ck->caphits) {
+                    size_t nc = ck->caphits ? ck->caphits * 2 : 256;
+                    near_rec *v = realloc(ck->hits, nc * sizeof *v);
+                    if (!v)
+                        return ONOMA_ENOMEM;
+                    ck->hits = v;
+                    ck->caphits = nc;
+                }
+                ck->hits[ck->nhits] = (near_rec){hit.layer, hit.entry, (uint8_t)hit.cost, (uint8_t)hit.via,
+                                                 (uint8_t)hit.shared};
+                val = CACHE_HIT + ck->nhits++;
             }
+            break;
         }
+        memmove(set + 1, set, 3 * sizeof *set); /* the oldest goes */
+        set[0] = (h & ~CACHE_VAL) | val;
     }
-    if (ce->state != 3)
+    if (val < CACHE_HIT)
         return 0;
+    near_rec hit = ck->hits[val - CACHE_HIT];
     if (ignored(ck, (const char *)s + ws, we - ws, NULL))
         return 0;
-    const onoma__layer *L = &ck->t->layers[ce->layer];
-    const char *id = onoma__lstr(L, L->entries[ce->entry].id);
-    if (!ce->shared && ignored(ck, "", 0, id))
+    const onoma__layer *L = &ck->t->layers[hit.layer];
+    const char *id = onoma__lstr(L, L->entries[hit.entry].id);
+    if (!hit.shared && ignored(ck, "", 0, id))
         return 0;
     if (ck->markup == ONOMA_MARKUP_TEXT && onoma__text_in_url(ck->text, ck->len, ws, we))
         return 0;
     if (in_known_name(ck, s, n, ws, we))
         return 0;
-    cache_ent hit = *ce; /* the lookups above may not touch it, but keep a copy */
     onoma_finding *f = push(ck, &ck->near);
     if (!f)
         return ONOMA_ENOMEM;

@@ -231,6 +231,89 @@ typedef struct form_map {
     uint32_t mask;
 } form_map;
 
+int onoma__near_each_target(const onoma_tables *t, uint32_t style, int all_places, onoma__near_target_fn fn,
+                            void *ctx)
+{
+    onoma__buf f = {0};
+    int rc = 0;
+    for (size_t l = 0; l < t->nlayers && !rc; l++) {
+        const onoma__layer *L = &t->layers[l];
+        uint8_t *counts = all_places ? NULL : spelling_counts(L);
+        if (!all_places && !counts) {
+            rc = ONOMA_ENOMEM;
+            break;
+        }
+        for (uint32_t e = 0; e < L->h->nentries && !rc; e++) {
+            if (L->entries[e].type == ONOMA__TYPE_PLACE && counts && counts[e] < ONOMA__NEAR_PLACE_SPELLINGS)
+                continue;
+            size_t clen;
+            const char *c = onoma__canonical(t, (uint32_t)l, e, style, &clen);
+            f.len = 0;
+            if (onoma__fold_append(&f, c, clen)) {
+                rc = ONOMA_ENOMEM;
+                break;
+            }
+            uint32_t w[ONOMA__NEAR_MAX_CPS];
+            size_t n = word_cps(f.data, f.len, w);
+            if (n)
+                rc = fn(ctx, (uint32_t)l, e, c, clen, w, n);
+        }
+        free(counts);
+    }
+    onoma__buf_free(&f);
+    return rc;
+}
+
+typedef struct build_targets {
+    onoma__near_index *ix;
+    form_map *fm;
+    const onoma_tables *t;
+    uint32_t style;
+} build_targets;
+
+static int add_target(void *ctx, uint32_t l, uint32_t e, const char *c, size_t clen, const uint32_t *w, size_t n)
+{
+    build_targets *b = ctx;
+    onoma__near_index *ix = b->ix;
+    form_map *fm = b->fm;
+    uint64_t h = cps_hash(w, n);
+    uint32_t i = (uint32_t)h & fm->mask;
+    while (fm->vals[i] && fm->keys[i] != h)
+        i = (i + 1) & fm->mask;
+    if (fm->vals[i]) {
+        target *old = &ix->tg[fm->vals[i] - 1];
+        size_t l2;
+        const char *c2 = onoma__canonical(b->t, old->layer, old->entry, b->style, &l2);
+        if (l2 != clen || memcmp(c2, c, clen) != 0 || old->entry != e || old->layer != l)
+            old->shared = 1;
+        return 0;
+    }
+    if (ix->ntg == ix->captg) {
+        size_t nc = ix->captg ? ix->captg * 2 : 1024;
+        target *a = realloc(ix->tg, nc * sizeof *a);
+        if (!a)
+            return ONOMA_ENOMEM;
+        ix->tg = a;
+        ix->captg = nc;
+    }
+    if (ix->ncps + n > ix->capcps) {
+        size_t nc = ix->capcps ? ix->capcps * 2 : 8192;
+        while (nc < ix->ncps + n)
+            nc *= 2;
+        uint32_t *a = realloc(ix->cps, nc * sizeof *a);
+        if (!a)
+            return ONOMA_ENOMEM;
+        ix->cps = a;
+        ix->capcps = nc;
+    }
+    memcpy(ix->cps + ix->ncps, w, n * sizeof *w);
+    ix->tg[ix->ntg] = (target){l, e, (uint32_t)ix->ncps, (uint8_t)n, 0};
+    ix->ncps += n;
+    fm->keys[i] = h;
+    fm->vals[i] = (uint32_t)++ix->ntg;
+    return 0;
+}
+
 int onoma__near_build(const onoma_tables *t, uint32_t style, int all_places, onoma__near_index **out)
 {
     *out = NULL;
@@ -238,7 +321,6 @@ int onoma__near_build(const onoma_tables *t, uint32_t style, int all_places, ono
     if (!ix)
         return ONOMA_ENOMEM;
     int rc = 0;
-    onoma__buf f = {0};
     form_map fm = {0};
     size_t nent = 0;
     for (size_t l = 0; l < t->nlayers; l++)
@@ -254,70 +336,8 @@ int onoma__near_build(const onoma_tables *t, uint32_t style, int all_places, ono
         goto done;
     }
     /* 1. the target forms */
-    for (size_t l = 0; l < t->nlayers && !rc; l++) {
-        const onoma__layer *L = &t->layers[l];
-        uint8_t *counts = all_places ? NULL : spelling_counts(L);
-        if (!all_places && !counts) {
-            rc = ONOMA_ENOMEM;
-            break;
-        }
-        for (uint32_t e = 0; e < L->h->nentries; e++) {
-            if (L->entries[e].type == ONOMA__TYPE_PLACE && counts && counts[e] < ONOMA__NEAR_PLACE_SPELLINGS)
-                continue;
-            size_t clen;
-            const char *c = onoma__canonical(t, (uint32_t)l, e, style, &clen);
-            f.len = 0;
-            if (onoma__fold_append(&f, c, clen)) {
-                rc = ONOMA_ENOMEM;
-                break;
-            }
-            uint32_t w[ONOMA__NEAR_MAX_CPS];
-            size_t n = word_cps(f.data, f.len, w);
-            if (!n)
-                continue;
-            uint64_t h = cps_hash(w, n);
-            uint32_t i = (uint32_t)h & fm.mask;
-            while (fm.vals[i] && fm.keys[i] != h)
-                i = (i + 1) & fm.mask;
-            if (fm.vals[i]) {
-                target *old = &ix->tg[fm.vals[i] - 1];
-                size_t l2;
-                const char *c2 = onoma__canonical(t, old->layer, old->entry, style, &l2);
-                if (l2 != clen || memcmp(c2, c, clen) != 0 || old->entry != e || old->layer != l)
-                    old->shared = 1;
-                continue;
-            }
-            if (ix->ntg == ix->captg) {
-                size_t nc = ix->captg ? ix->captg * 2 : 1024;
-                target *a = realloc(ix->tg, nc * sizeof *a);
-                if (!a) {
-                    rc = ONOMA_ENOMEM;
-                    break;
-                }
-                ix->tg = a;
-                ix->captg = nc;
-            }
-            if (ix->ncps + n > ix->capcps) {
-                size_t nc = ix->capcps ? ix->capcps * 2 : 8192;
-                while (nc < ix->ncps + n)
-                    nc *= 2;
-                uint32_t *a = realloc(ix->cps, nc * sizeof *a);
-                if (!a) {
-                    rc = ONOMA_ENOMEM;
-                    break;
-                }
-                ix->cps = a;
-                ix->capcps = nc;
-            }
-            memcpy(ix->cps + ix->ncps, w, n * sizeof *w);
-            ix->tg[ix->ntg] = (target){(uint32_t)l, e, (uint32_t)ix->ncps, (uint8_t)n, 0};
-            ix->ncps += n;
-            fm.keys[i] = h;
-            fm.vals[i] = (uint32_t)++ix->ntg;
-        }
-        free(counts);
-    }
-    if (rc)
+    build_targets bt = {ix, &fm, t, style};
+    if ((rc = onoma__near_each_target(t, style, all_places, add_target, &bt)))
         goto done;
     /* 2. their deletion variants */
     size_t nvar = 16;
@@ -344,7 +364,6 @@ int onoma__near_build(const onoma_tables *t, uint32_t style, int all_places, ono
         rc = variants(ix->cps + ix->tg[i].off, ix->tg[i].len, dmax(ix->tg[i].len), build_variant, &b);
     }
 done:
-    onoma__buf_free(&f);
     free(fm.keys);
     free(fm.vals);
     if (rc) {

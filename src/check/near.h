@@ -41,6 +41,13 @@ typedef struct onoma__near_source {
 
 typedef struct onoma__near_index onoma__near_index;
 
+/* Call fn on each target form (entry, canonical form, its fold as code
+ * points); stops at the first non-zero return. */
+typedef int (*onoma__near_target_fn)(void *ctx, uint32_t layer, uint32_t entry, const char *canonical, size_t len,
+                                     const uint32_t *folded, size_t n);
+int onoma__near_each_target(const onoma_tables *t, uint32_t style, int all_places, onoma__near_target_fn fn,
+                            void *ctx);
+
 int onoma__near_build(const onoma_tables *t, uint32_t style, int all_places, onoma__near_index **out);
 void onoma__near_free(onoma__near_index **ix);
 /* Number of target forms (for tests). */
@@ -48,6 +55,16 @@ size_t onoma__near_targets(const onoma__near_index *ix);
 /* The edit-distance source over ix (which must outlive it). */
 onoma__near_source onoma__near_edit_source(onoma__near_index *ix);
 int onoma__near_edit_lookup(void *impl, const uint32_t *w, size_t n, onoma__near_hit *hit);
+
+/* The name-key source (src/key): a word whose key is the key of a target
+ * form, and whose match score with it reaches the match threshold (the
+ * best one; none on a tie). rules: a directory of key rules or NULL for
+ * onoma__key_rules_dir(). ONOMA_ENOENT when no rules are found. */
+int onoma__near_key_source(const onoma_tables *t, uint32_t style, int all_places, const char *rules,
+                           onoma__near_source *out);
+/* Where the key rules are: $ONOMA_KEY_RULES, else keys/ beside the bundled
+ * compiled table (share/onoma/keys). Length (snprintf style) or ONOMA_ENOENT. */
+int onoma__key_rules_dir(char *buf, size_t cap);
 
 /* Weighted edit cost between two folded words (code points), as the index
  * verifies candidates: spelling variation of transliterated names is cheap

@@ -139,6 +139,10 @@ check "--fuzzy: a warning" contains err "warning: 'Soleimanni': did you mean 'So
 cp near.txt near2.txt
 status "--fix --fuzzy: near misses stay (exit 1)" 1 "$ONOMA" check --fix --fuzzy near2.txt
 check "--fix never applies a near miss" cmp -s near.txt near2.txt
+printf 'Sulaymany spoke.\n' | "$ONOMA" check --format jsonl - > key.jsonl 2> /dev/null
+check "near miss by name key" py '
+import json; r = json.loads(open("key.jsonl").readline())
+assert (r["kind"], r["via"], r["to"], r["severity"]) == ("near-miss", "key", "Soleimani", "note"), r'
 status "--no-near-miss" 0 "$ONOMA" check --no-near-miss near.txt
 check "--no-near-miss: no note" lacks err "note:"
 printf '# name: amb\n# source: test\n# license: CC0-1.0\n# id\ttype\tcanonical\tvariants\nX1\tperson\tJon Smyth\t?John Smith|Jon Smith\nX2\tperson\tJohn Smithe\t?John Smith\n' > amb.tsv

@@ -12,6 +12,7 @@
 #include "json/json.h"
 #include "lsp/server.h"
 #include "runner.h"
+#include "table/tables.h"
 #include "util.h"
 
 static const char table_tsv[] =
@@ -20,6 +21,7 @@ static const char table_tsv[] =
     "P1\tperson\tQasem Soleimani\tQassem Suleimani|Qasem Suleimani\tap=Qassem Soleimani\n"
     "P1/surname\tperson\tSoleimani\tSuleimani|Soleymani\n"
     "P2/surname\tperson\tKhatibzadeh\tKhatib-Zadeh\n"
+    "P3\tperson\tQasemi\n"
     "C1\tplace\tTehran\tTeheran\n"
     "A1\tperson\tJon Smyth\t?John Smith\n"
     "A2\tperson\tJohn Smithe\t?John Smith\n";
@@ -272,7 +274,7 @@ START_TEST(near_index)
     ck_assert_int_eq(onoma__near_build(t, 0, 0, &ix), 0);
     /* one-word canonical forms of 5 letters or more; the place Tehran has
        too few spellings to count as prominent */
-    ck_assert_uint_eq(onoma__near_targets(ix), 2);
+    ck_assert_uint_eq(onoma__near_targets(ix), 3);
     uint32_t w[64];
     onoma__near_hit h;
     ck_assert_int_eq(onoma__near_edit_lookup(ix, w, cps("soleimanni", w), &h), 1);
@@ -281,9 +283,33 @@ START_TEST(near_index)
     ck_assert_int_eq(onoma__near_edit_lookup(ix, w, cps("zoleimani", w), &h), 0);
     onoma__near_free(&ix);
     ck_assert_int_eq(onoma__near_build(t, 0, 1, &ix), 0);
-    ck_assert_uint_eq(onoma__near_targets(ix), 3);
+    ck_assert_uint_eq(onoma__near_targets(ix), 4);
     ck_assert_int_eq(onoma__near_edit_lookup(ix, w, cps("tehrann", w), &h), 1);
     onoma__near_free(&ix);
+    onoma_tables_close(&t);
+}
+END_TEST
+
+START_TEST(near_by_key)
+{
+    onoma_tables *t = tables();
+    onoma__near_source src;
+    ck_assert_int_eq(onoma__near_key_source(t, 0, 0, "/nonexistent/keys", &src), ONOMA_ENOENT);
+    ck_assert_int_eq(onoma__near_key_source(t, 0, 0, ONOMA_SOURCE_DIR "/tables/keys", &src), 0);
+    uint32_t w[64];
+    onoma__near_hit h;
+    /* four letters differ from Soleimani: too far for the edit index, the same key */
+    ck_assert_int_eq(src.lookup(src.impl, w, cps("sulaymany", w), &h), 1);
+    ck_assert_int_eq(h.via, ONOMA_NEAR_KEY);
+    ck_assert_str_eq(onoma__lstr(&t->layers[h.layer], t->layers[h.layer].entries[h.entry].id), "P1/surname");
+    /* the first letter may change within its class only */
+    ck_assert_int_eq(src.lookup(src.impl, w, cps("ghasemi", w), &h), 1);
+    ck_assert_int_eq(src.lookup(src.impl, w, cps("kasemy", w), &h), 1);
+    ck_assert_int_eq(src.lookup(src.impl, w, cps("hasemi", w), &h), 0);
+    /* places are not key targets; a shared key far in letters is no near miss */
+    ck_assert_int_eq(src.lookup(src.impl, w, cps("tihrun", w), &h), 0);
+    ck_assert_int_eq(src.lookup(src.impl, w, cps("slmnxxxxxi", w), &h), 0);
+    src.free(src.impl);
     onoma_tables_close(&t);
 }
 END_TEST
@@ -637,6 +663,7 @@ static Suite *suite(void)
     tcase_add_test(c, near_misses);
     tcase_add_test(c, near_cost);
     tcase_add_test(c, near_index);
+    tcase_add_test(c, near_by_key);
     suite_add_tcase(s, c);
     TCase *m = tcase_create("markup");
     tcase_add_test(m, markup_markdown);
