@@ -465,13 +465,15 @@ static int suggestion(onoma_checker *ck, const unsigned char *w, size_t wl, cons
     return 0;
 }
 
-/* Fold the word s[ws..) into code points; returns its end, *nw = 0 when
- * it cannot be a near miss (too long, folds to something not a letter). */
-static size_t fold_word(const unsigned char *s, size_t n, size_t ws, uint32_t *w, size_t *nw)
+/* Fold the word s[ws..) into fb (UTF-8, *fl bytes); returns its end, with
+ * *nw its code points, 0 when it cannot be a near miss (too long, digits,
+ * folds to something not a letter). */
+#define FOLD_CAP (ONOMA__NEAR_MAX_CPS * 4)
+static size_t fold_word(const unsigned char *s, size_t n, size_t ws, char *fb, size_t *fl, size_t *nw)
 {
     const onoma__fold_page *pc = NULL;
     uint32_t pg = 0;
-    size_t k = 0, i = ws;
+    size_t k = 0, i = ws, o = 0;
     int ok = 1;
     while (i < n) {
         unsigned c = s[i];
@@ -480,8 +482,8 @@ static size_t fold_word(const unsigned char *s, size_t n, size_t ws, uint32_t *w
                 break;
             if ((c >= '0' && c <= '9') || c == '_')
                 ok = 0;
-            if (k < ONOMA__NEAR_MAX_CPS)
-                w[k] = onoma__fold_ascii[c];
+            if (o < FOLD_CAP)
+                fb[o++] = (char)onoma__fold_ascii[c];
             k++;
             i++;
             continue;
@@ -490,30 +492,35 @@ static size_t fold_word(const unsigned char *s, size_t n, size_t ws, uint32_t *w
         int len = onoma__utf8_decode(s + i, n - i, &cp);
         if (len <= 0 || !onoma__is_word(cp))
             break;
-        size_t fl;
-        const char *fs = onoma__fold_lookup(cp, &fl, &pc, &pg);
-        for (size_t j = 0; j < fl;) {
+        size_t flen;
+        const char *fs = onoma__fold_lookup(cp, &flen, &pc, &pg);
+        for (size_t j = 0; j < flen;) {
             uint32_t f;
-            int l2 = onoma__utf8_decode((const unsigned char *)fs + j, fl - j, &f);
+            int l2 = onoma__utf8_decode((const unsigned char *)fs + j, flen - j, &f);
             if (l2 <= 0 || !onoma__is_word(f)) {
                 ok = 0;
                 break;
             }
-            if (k < ONOMA__NEAR_MAX_CPS)
-                w[k] = f;
+            if (o + (size_t)l2 <= FOLD_CAP) {
+                memcpy(fb + o, fs + j, (size_t)l2);
+                o += (size_t)l2;
+            } else {
+                ok = 0;
+            }
             k++;
             j += (size_t)l2;
         }
         i += (size_t)len;
     }
+    *fl = o;
     *nw = ok && k <= ONOMA__NEAR_MAX_CPS ? k : 0;
     return i;
 }
 
-static int near_word(onoma_checker *ck, const unsigned char *s, size_t n, size_t ws, size_t we, const uint32_t *w,
-                     size_t nw)
+static int near_word(onoma_checker *ck, const unsigned char *s, size_t n, size_t ws, size_t we, const char *fb,
+                     size_t fl, size_t nw)
 {
-    uint64_t h = onoma__hash(w, nw * sizeof *w);
+    uint64_t h = onoma__hash(fb, fl);
     /* 4-way sets (32 bytes): few conflicts for the memory of a direct map */
     uint64_t *set = &ck->cache[h & (((uint64_t)1 << CACHE_LOG2) - 4)];
     uint64_t val = 0;
@@ -522,6 +529,13 @@ static int near_word(onoma_checker *ck, const unsigned char *s, size_t n, size_t
             val = set[k] & CACHE_VAL;
     if (!val) {
         onoma__near_hit hit;
+        uint32_t w[ONOMA__NEAR_MAX_CPS];
+        size_t k = 0;
+        for (size_t j = 0; j < fl && k < nw;) {
+            int l2 = onoma__utf8_decode((const unsigned char *)fb + j, fl - j, &w[k]);
+            j += l2 > 0 ? (size_t)l2 : 1;
+            k++;
+        }
         val = CACHE_NOTHING;
         for (size_t i = 0; i < ck->nsources; i++) {
             if (!ck->sources[i].lookup(ck->sources[i].impl, w, nw, &hit))
@@ -614,9 +628,9 @@ static inline int ascii_block(const unsigned char *p, unsigned *word, unsigned *
 /* The capitalised word at i: a near miss? Returns its end. */
 static size_t near_at(onoma_checker *ck, const unsigned char *s, size_t n, size_t i, size_t *ei, int *rc)
 {
-    uint32_t w[ONOMA__NEAR_MAX_CPS];
-    size_t nw;
-    size_t we = fold_word(s, n, i, w, &nw);
+    char fb[FOLD_CAP];
+    size_t nw, fl;
+    size_t we = fold_word(s, n, i, fb, &fl, &nw);
     const onoma_finding *ev = ck->ev.v;
     size_t nev = ck->ev.n;
     while (*ei < nev && ev[*ei].offset + ev[*ei].length <= i) {
@@ -628,7 +642,7 @@ static size_t near_at(onoma_checker *ck, const unsigned char *s, size_t n, size_
         ++*ei;
     }
     if (nw >= ONOMA__NEAR_MIN_CPS && !(*ei < nev && ev[*ei].offset < we))
-        *rc = near_word(ck, s, n, i, we, w, nw);
+        *rc = near_word(ck, s, n, i, we, fb, fl, nw);
     return we;
 }
 

@@ -867,9 +867,10 @@ static int check_one(state *st, const char *path, const char *shown)
     size_t n;
     int rc = onoma_check(ck, name, in.data, in.len, markup, &f, &n, &e);
     if (rc < 0) {
-        if (e.code == ONOMA_EUTF8 || e.code == ONOMA_ENUL) {
-            snprintf(e.message + strlen(e.message), sizeof e.message - strlen(e.message), "; file skipped");
-        }
+        if (e.code == ONOMA_EUTF8 || e.code == ONOMA_ENUL)
+            snprintf(e.message, sizeof e.message, "%s at byte %llu (line %llu, column %llu); file skipped",
+                     e.code == ONOMA_EUTF8 ? "invalid UTF-8" : "NUL byte", (unsigned long long)e.offset,
+                     (unsigned long long)e.line, (unsigned long long)e.column);
         file_problem(st, &e, "error");
         input_free(&in);
         st->skipped++;

@@ -307,7 +307,7 @@ q = [r for r in rows if r["file"].endswith("q.md")][0]
 assert q["to"] == "Qassem Soleimani", q
 '
 check "binary file skipped with a note" contains err "note: proj/docs/h.txt: binary file, skipped"
-check "invalid UTF-8: file, line, column and byte offset; skipped" contains err "error: proj/docs/i.txt: invalid UTF-8 at byte 10 (line 1); file skipped"
+check "invalid UTF-8: file, line, column and byte offset; skipped" contains err "error: proj/docs/i.txt: invalid UTF-8 at byte 10 (line 1, column 11); file skipped"
 check "dangling link: a note" contains err "proj/docs/dangling.md: broken symbolic link"
 status "command line wins over .onoma" 1 "$ONOMA" check --format jsonl --style default proj/docs/sub/r.md
 check "--style default over style = ap" py '
