@@ -6,6 +6,7 @@
  * characters replaced by a non-word character of the same byte length, so
  * that offsets, lines and columns stay those of the original and no name
  * can match into or across code. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,7 +127,9 @@ struct onoma_checker {
     onoma__ranges ranges;
     onoma__buf masked;
     findings ev, near, all;
-    arena ar;
+    arena ar, ar_near; /* the normalizer's findings and the near misses (two threads) */
+    const onoma_finding *scan_ev; /* the findings the near-miss scan skips (NULL: none yet) */
+    size_t scan_nev;
     int rc;
     uint64_t *cache;
     near_rec *hits;
@@ -203,6 +206,7 @@ void onoma_checker_free(onoma_checker **p)
     free(ck->cache);
     free(ck->hits);
     arena_free(&ck->ar);
+    arena_free(&ck->ar_near);
     free(ck);
     *p = NULL;
 }
@@ -459,7 +463,7 @@ static int suggestion(onoma_checker *ck, const unsigned char *w, size_t wl, cons
     int rc = up >= 2 && !low ? onoma__to_upper(&ck->tmp, c, cl) : onoma__buf_put(&ck->tmp, c, cl);
     if (rc)
         return rc;
-    if (!(*out = arena_str(&ck->ar, ck->tmp.data, ck->tmp.len)))
+    if (!(*out = arena_str(&ck->ar_near, ck->tmp.data, ck->tmp.len)))
         return ONOMA_ENOMEM;
     *out_len = ck->tmp.len;
     return 0;
@@ -517,12 +521,16 @@ static size_t fold_word(const unsigned char *s, size_t n, size_t ws, char *fb, s
     return i;
 }
 
-static int near_word(onoma_checker *ck, const unsigned char *s, size_t n, size_t ws, size_t we, const char *fb,
-                     size_t fl, size_t nw)
+static inline uint64_t *cache_set(const onoma_checker *ck, uint64_t h)
 {
-    uint64_t h = onoma__hash(fb, fl);
     /* 4-way sets (32 bytes): few conflicts for the memory of a direct map */
-    uint64_t *set = &ck->cache[h & (((uint64_t)1 << CACHE_LOG2) - 4)];
+    return &ck->cache[h & (((uint64_t)1 << CACHE_LOG2) - 4)];
+}
+
+static int near_word(onoma_checker *ck, const unsigned char *s, size_t n, size_t ws, size_t we, const char *fb,
+                     size_t fl, size_t nw, uint64_t h)
+{
+    uint64_t *set = cache_set(ck, h);
     uint64_t val = 0;
     for (int k = 0; k < 4 && !val; k++)
         if ((set[k] & ~CACHE_VAL) == (h & ~CACHE_VAL))
@@ -625,14 +633,37 @@ static inline int ascii_block(const unsigned char *p, unsigned *word, unsigned *
 }
 #endif
 
+/* A word waiting for its near-miss lookup: its cache set was prefetched
+ * when it was found, and is looked at when the next word is (the memory
+ * latency overlaps the scan in between). */
+typedef struct pending {
+    int on;
+    size_t ws, we, fl, nw;
+    uint64_t h;
+    char fb[FOLD_CAP];
+} pending;
+
+static int flush_pending(onoma_checker *ck, const unsigned char *s, size_t n, pending *p)
+{
+    if (!p->on)
+        return 0;
+    p->on = 0;
+    return near_word(ck, s, n, p->ws, p->we, p->fb, p->fl, p->nw, p->h);
+}
+
 /* The capitalised word at i: a near miss? Returns its end. */
-static size_t near_at(onoma_checker *ck, const unsigned char *s, size_t n, size_t i, size_t *ei, int *rc)
+static size_t near_at(onoma_checker *ck, const unsigned char *s, size_t n, size_t i, size_t *ei, pending *p, int *rc)
 {
     char fb[FOLD_CAP];
     size_t nw, fl;
     size_t we = fold_word(s, n, i, fb, &fl, &nw);
-    const onoma_finding *ev = ck->ev.v;
-    size_t nev = ck->ev.n;
+    if (nw < ONOMA__NEAR_MIN_CPS)
+        return we;
+    /* the pending word first: lines are tracked forward only */
+    if ((*rc = flush_pending(ck, s, n, p)))
+        return we;
+    const onoma_finding *ev = ck->scan_ev;
+    size_t nev = ck->scan_nev;
     while (*ei < nev && ev[*ei].offset + ev[*ei].length <= i) {
         if (ev[*ei].offset > ck->cur_pos) {
             ck->cur_pos = (size_t)ev[*ei].offset;
@@ -641,8 +672,16 @@ static size_t near_at(onoma_checker *ck, const unsigned char *s, size_t n, size_
         }
         ++*ei;
     }
-    if (nw >= ONOMA__NEAR_MIN_CPS && !(*ei < nev && ev[*ei].offset < we))
-        *rc = near_word(ck, s, n, i, we, fb, fl, nw);
+    if (*ei < nev && ev[*ei].offset < we)
+        return we; /* part of a finding */
+    p->on = 1;
+    p->ws = i;
+    p->we = we;
+    p->fl = fl;
+    p->nw = nw;
+    p->h = onoma__hash(fb, fl);
+    memcpy(p->fb, fb, fl);
+    __builtin_prefetch(cache_set(ck, p->h));
     return we;
 }
 
@@ -651,6 +690,8 @@ static int near_scan(onoma_checker *ck, const char *text, size_t n)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t ei = 0;
+    pending p;
+    p.on = 0;
     ck->cur_pos = 0;
     ck->cur_line = 1;
     ck->cur_col = 0;
@@ -665,7 +706,7 @@ static int near_scan(onoma_checker *ck, const char *text, size_t n)
             i = blk + 16;
             if (starts) {
                 /* one word at a time: it may run past the block */
-                i = near_at(ck, s, n, blk + (unsigned)__builtin_ctz(starts), &ei, &rc);
+                i = near_at(ck, s, n, blk + (unsigned)__builtin_ctz(starts), &ei, &p, &rc);
                 prevw = 1;
             }
             continue;
@@ -702,10 +743,10 @@ static int near_scan(onoma_checker *ck, const char *text, size_t n)
                 continue;
             }
         }
-        i = near_at(ck, s, n, i, &ei, &rc);
+        i = near_at(ck, s, n, i, &ei, &p, &rc);
         prevw = 1;
     }
-    return rc;
+    return rc ? rc : flush_pending(ck, s, n, &p);
 }
 
 /* -------------------------------------------------------------- masking */
@@ -745,6 +786,40 @@ static int mask(onoma_checker *ck, const char *text, size_t len, const char **ou
 
 static int discard(void *ctx, const char *p, size_t n) { return 0; }
 
+typedef struct near_job {
+    onoma_checker *ck;
+    const char *text;
+    size_t len;
+    int rc;
+} near_job;
+
+static void *near_thread(void *arg)
+{
+    near_job *j = arg;
+    j->rc = near_scan(j->ck, j->text, j->len);
+    return NULL;
+}
+
+/* Drop the near misses inside a finding (the scan ran without them). */
+static void drop_covered(onoma_checker *ck)
+{
+    const findings *a = &ck->ev;
+    findings *b = &ck->near;
+    size_t k = 0, i = 0;
+    for (size_t j = 0; j < b->n; j++) {
+        while (i < a->n && a->v[i].offset + a->v[i].length <= b->v[j].offset)
+            i++;
+        if (i < a->n && a->v[i].offset < b->v[j].offset + b->v[j].length)
+            continue;
+        b->v[k++] = b->v[j];
+    }
+    b->n = k;
+}
+
+/* Texts from this size on are scanned for near misses in a second thread,
+ * beside the normalizer. */
+#define NEAR_THREAD_MIN (1u << 20)
+
 int onoma_check(onoma_checker *ck, const char *name, const char *text, size_t len, int markup,
                 const onoma_finding **out, size_t *nout, onoma_error *err)
 {
@@ -755,6 +830,7 @@ int onoma_check(onoma_checker *ck, const char *name, const char *text, size_t le
     if (markup < 0 || markup >= ONOMA_MARKUP_COUNT)
         return onoma__error(err, ONOMA_EINVAL, name, 0, 0, "unknown markup %d", markup);
     arena_reset(&ck->ar);
+    arena_reset(&ck->ar_near);
     ck->ev.n = ck->near.n = ck->all.n = 0;
     ck->text = text;
     ck->len = len;
@@ -766,17 +842,37 @@ int onoma_check(onoma_checker *ck, const char *name, const char *text, size_t le
     const char *scan = text;
     if (ck->ranges.n && mask(ck, text, len, &scan))
         return onoma__error(err, ONOMA_ENOMEM, name, 0, 0, NULL);
+    /* near misses: beside the normalizer for big texts (the scan then looks
+       at every capitalised word, and those inside findings go afterwards),
+       else after it, skipping the findings */
+    near_job job = {ck, scan, len, 0};
+    pthread_t th;
+    int threaded = ck->nsources && len >= NEAR_THREAD_MIN;
+    ck->scan_ev = NULL;
+    ck->scan_nev = 0;
+    if (threaded && pthread_create(&th, NULL, near_thread, &job) != 0)
+        threaded = 0;
     onoma_normalizer_set_name(ck->nz, name ? name : "-");
     onoma_normalizer_on_event(ck->nz, on_event, ck);
     int rc = onoma_normalize_buffer(ck->nz, scan, len, discard, NULL, err);
     onoma_normalizer_on_event(ck->nz, NULL, NULL);
+    if (threaded)
+        pthread_join(th, NULL);
     if (rc) {
         if (rc == ONOMA_ENOMEM)
             onoma__error(err, rc, name, 0, 0, NULL);
         return rc;
     }
-    if (ck->nsources && (rc = near_scan(ck, scan, len)))
-        return onoma__error(err, rc, name, 0, 0, NULL);
+    if (threaded) {
+        if (job.rc)
+            return onoma__error(err, job.rc, name, 0, 0, NULL);
+        drop_covered(ck);
+    } else if (ck->nsources) {
+        ck->scan_ev = ck->ev.v;
+        ck->scan_nev = ck->ev.n;
+        if ((rc = near_scan(ck, scan, len)))
+            return onoma__error(err, rc, name, 0, 0, NULL);
+    }
     /* merge the two ordered lists */
     const findings *a = &ck->ev, *b = &ck->near;
     if (!b->n) {
