@@ -251,6 +251,35 @@ static unsigned cost(const char *a, const char *b)
     return onoma__near_cost(x, nx, y, ny);
 }
 
+/* Big texts scan for near misses in a second thread: the same findings. */
+START_TEST(near_misses_big_text)
+{
+    onoma_tables *t = tables();
+    onoma_checker *ck = checker(t, 0, NULL);
+    const char unit[] = "Soleimanni met Qasem Suleimani and Soleimanni.\n";
+    size_t ul = sizeof unit - 1, reps = (2u << 20) / ul + 1;
+    char *big = malloc(ul * reps + 1);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(big + i * ul, unit, ul);
+    big[ul * reps] = 0;
+    const onoma_finding *f;
+    size_t n;
+    onoma_error e;
+    ck_assert_int_eq(onoma_check(ck, "big", big, ul * reps, ONOMA_MARKUP_TEXT, &f, &n, &e), (int)reps);
+    ck_assert_uint_eq(n, 3 * reps);
+    for (size_t i = 0; i < n; i++) {
+        size_t r = i / 3, k = i % 3;
+        ck_assert_uint_eq(f[i].line, r + 1);
+        ck_assert_uint_eq(f[i].offset, r * ul + (k == 0 ? 0 : k == 1 ? 15 : 35));
+        ck_assert_int_eq(f[i].kind, k == 1 ? ONOMA_FINDING_REWRITE : ONOMA_FINDING_NEAR);
+        ck_assert_uint_eq(f[i].column, k == 0 ? 1 : k == 1 ? 16 : 36);
+    }
+    free(big);
+    onoma_checker_free(&ck);
+    onoma_tables_close(&t);
+}
+END_TEST
+
 START_TEST(near_cost)
 {
     ck_assert_uint_eq(cost("soleimani", "soleimani"), 0);
@@ -661,6 +690,7 @@ static Suite *suite(void)
     tcase_add_test(c, markup_masks_without_moving);
     tcase_add_test(c, apply_equals_normalize);
     tcase_add_test(c, near_misses);
+    tcase_add_test(c, near_misses_big_text);
     tcase_add_test(c, near_cost);
     tcase_add_test(c, near_index);
     tcase_add_test(c, near_by_key);
