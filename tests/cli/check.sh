@@ -333,6 +333,11 @@ check "bad .onoma: named" contains err "outer/inner/.onoma:2: expected 'key = va
 status "missing file: exit 1, others still checked" 1 "$ONOMA" check nosuch.txt near.txt
 check "missing file: named" contains err "error: nosuch.txt: cannot open"
 check "missing file: the other file checked" contains err "1 file checked"
+if [ -r /proc/self/mem ]; then
+    status "a file that fails to read: exit 1" 1 "$ONOMA" check /proc/self/mem near.txt
+    check "read error: named, the other file checked" py '
+e = open("err").read(); assert "error: /proc/self/mem: cannot read:" in e and "1 file checked" in e and "1 skipped" in e, e'
+fi
 cp "$VAR" ro.txt && chmod 444 ro.txt
 status "read-only file under --fix: exit 1" 1 "$ONOMA" check --fix ro.txt
 check "read-only: clear error" contains err "ro.txt: cannot fix: the file is read-only"
