@@ -81,6 +81,7 @@ typedef struct state {
     /* counts */
     size_t files, findings, fixed, notes, skipped, errors;
     int usage_error;
+    int fatal; /* the tables could not be opened: nothing more can be checked */
     /* SARIF */
     onoma__buf line;
     size_t nresults;
@@ -827,7 +828,7 @@ static int check_one(state *st, const char *path, const char *shown)
     const char *cfg_path = is_stdin ? (st->stdin_name ? st->stdin_name : "./-") : path;
     if (onoma__project_settings(st->proj, cfg_path, &set, &e)) {
         cli_report(&e);
-        st->usage_error = e.code == ONOMA_EINVAL && e.line; /* a bad .onoma line */
+        st->usage_error |= e.code == ONOMA_EINVAL && e.line; /* a bad .onoma line */
         st->errors++;
         return -1;
     }
@@ -836,6 +837,8 @@ static int check_one(state *st, const char *path, const char *shown)
         cli_report(&e);
         if (e.code == ONOMA_ESTYLE)
             st->usage_error = 1;
+        else
+            st->fatal = 1;
         st->errors++;
         return -1;
     }
@@ -946,10 +949,10 @@ static void walk(state *st, const char *dir, int depth)
     if (onoma__project_settings(st->proj, probe, &set, &e)) {
         cli_report(&e);
         st->errors++;
-        st->usage_error = e.code == ONOMA_EINVAL && e.line;
+        st->usage_error |= e.code == ONOMA_EINVAL && e.line;
         set = NULL;
     }
-    for (size_t i = 0; i < n && set; i++) {
+    for (size_t i = 0; i < n && set && !st->fatal && !st->usage_error; i++) {
         size_t dl = strlen(dir);
         char *p = malloc(dl + strlen(names[i]) + 2);
         if (!p)
@@ -1161,7 +1164,7 @@ int cmd_check(int argc, char **argv)
     int ok = cli_out_open(&st.out, NULL) == 0;
     if (ok && st.format == FMT_SARIF && sarif_begin(&st))
         ok = 0;
-    for (int i = 0; i < npaths && ok && !st.usage_error; i++) {
+    for (int i = 0; i < npaths && ok && !st.usage_error && !st.fatal; i++) {
         struct stat sb;
         if (strcmp(paths[i], "-") != 0 && stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
             size_t l = strlen(paths[i]);

@@ -330,6 +330,8 @@ status "bad .onoma: usage error with file and line" 2 "$ONOMA" check outer/inner
 check "bad .onoma: named" contains err "outer/inner/.onoma:2: expected 'key = value'"
 
 # ------------------------------------------------------------ bad input, --fix safety
+status "a bad table: exit 1, said once" 1 "$ONOMA" check --table nosuch.tsv near.txt near.txt
+check "a bad table: one error" test "$(grep -c 'nosuch.tsv' err)" -eq 1
 status "missing file: exit 1, others still checked" 1 "$ONOMA" check nosuch.txt near.txt
 check "missing file: named" contains err "error: nosuch.txt: cannot open"
 check "missing file: the other file checked" contains err "1 file checked"
