@@ -479,6 +479,10 @@ static size_t fold_word(const unsigned char *s, size_t n, size_t ws, char *fb, s
     uint32_t pg = 0;
     size_t k = 0, i = ws, o = 0;
     int ok = 1;
+    /* the common case first: ASCII letters, lowered by one bit */
+    while (i < n && o < FOLD_CAP && ((s[i] | 32u) - 'a') < 26u)
+        fb[o++] = (char)(s[i++] | 32);
+    k = o;
     while (i < n) {
         unsigned c = s[i];
         if (c < 0x80) {
@@ -704,6 +708,15 @@ static int near_scan(onoma_checker *ck, const char *text, size_t n)
             size_t blk = i;
             prevw = (int)((wm >> 15) & 1);
             i = blk + 16;
+            if (!starts)
+                continue;
+            /* words of fewer than 5 letters are never near misses: with
+               the next 16 bytes' word bits, most are seen to be short here */
+            unsigned w2, u2;
+            if (blk + 32 > n || !ascii_block(s + blk + 16, &w2, &u2))
+                w2 = 0xFFFFu; /* unknown (the end, or not ASCII): may go on */
+            uint32_t w32 = wm | (uint32_t)w2 << 16;
+            starts &= (unsigned)((w32 >> 1) & (w32 >> 2) & (w32 >> 3) & (w32 >> 4));
             if (starts) {
                 /* one word at a time: it may run past the block */
                 i = near_at(ck, s, n, blk + (unsigned)__builtin_ctz(starts), &ei, &p, &rc);

@@ -140,46 +140,44 @@ static int add_posting(onoma__near_index *ix, uint64_t h, uint32_t tgi)
     return 0;
 }
 
-/* Call fn on every deletion variant of w (0..maxdel letters removed, never
- * the first). */
-typedef int (*variant_fn)(void *ctx, const uint32_t *v, size_t n);
-static int variants(const uint32_t *w, size_t n, unsigned maxdel, variant_fn fn, void *ctx)
+/* The hashes of the deletion variants of w (0..maxdel letters removed,
+ * never the first): a polynomial hash over the letters, so that each
+ * variant's hash comes from prefix hashes in constant time, then mixed.
+ * Deleting either letter of a doubled pair gives one variant, made once.
+ * Returns the count (at most 1 + n + n*n/2). */
+#define VAR_B 0x100000001B3ull
+#define MAX_VARIANTS (1 + ONOMA__NEAR_MAX_CPS + ONOMA__NEAR_MAX_CPS * ONOMA__NEAR_MAX_CPS / 2)
+
+static inline uint64_t var_final(uint64_t h, size_t len) { return onoma__mix(h ^ ((uint64_t)len << 56), 0x9E3779B97F4A7C15ull); }
+
+static size_t variant_hashes(const uint32_t *w, size_t n, unsigned maxdel, uint64_t *out)
 {
-    uint32_t v[ONOMA__NEAR_MAX_CPS];
-    int rc = fn(ctx, w, n);
-    if (rc || !maxdel)
-        return rc;
+    uint64_t P[ONOMA__NEAR_MAX_CPS + 1], pw[ONOMA__NEAR_MAX_CPS + 1];
+    P[0] = 0;
+    pw[0] = 1;
+    for (size_t i = 0; i < n; i++) {
+        P[i + 1] = P[i] * VAR_B + (uint64_t)w[i] + 1;
+        pw[i + 1] = pw[i] * VAR_B;
+    }
+#define SPAN(a, b) (P[b] - P[a] * pw[(b) - (a)]) /* hash of w[a..b) */
+    size_t k = 0;
+    out[k++] = var_final(P[n], n);
+    if (!maxdel)
+        return k;
     for (size_t i = 1; i < n; i++) {
         if (i > 1 && w[i] == w[i - 1])
-            continue; /* deleting either of a doubled letter gives the same string */
-        memcpy(v, w, i * sizeof *w);
-        memcpy(v + i, w + i + 1, (n - i - 1) * sizeof *w);
-        if ((rc = fn(ctx, v, n - 1)))
-            return rc;
+            continue;
+        out[k++] = var_final(SPAN(0, i) * pw[n - 1 - i] + SPAN(i + 1, n), n - 1);
         if (maxdel < 2)
             continue;
-        uint32_t v2[ONOMA__NEAR_MAX_CPS];
-        for (size_t j = i; j < n - 1; j++) {
-            if (j > i && v[j] == v[j - 1])
+        for (size_t j = i + 1; j < n; j++) {
+            if (j > i + 1 && w[j] == w[j - 1])
                 continue;
-            memcpy(v2, v, j * sizeof *v);
-            memcpy(v2 + j, v + j + 1, (n - 2 - j) * sizeof *v);
-            if ((rc = fn(ctx, v2, n - 2)))
-                return rc;
+            out[k++] = var_final(SPAN(0, i) * pw[n - 2 - i] + SPAN(i + 1, j) * pw[n - 1 - j] + SPAN(j + 1, n), n - 2);
         }
     }
-    return 0;
-}
-
-typedef struct build_ctx {
-    onoma__near_index *ix;
-    uint32_t tgi;
-} build_ctx;
-
-static int build_variant(void *ctx, const uint32_t *v, size_t n)
-{
-    build_ctx *b = ctx;
-    return add_posting(b->ix, cps_hash(v, n), b->tgi);
+#undef SPAN
+    return k;
 }
 
 /* Decode a folded form into code points; 0 unless it is one word of
@@ -359,10 +357,17 @@ int onoma__near_build(const onoma_tables *t, uint32_t style, int all_places, ono
         rc = ONOMA_ENOMEM;
         goto done;
     }
-    for (size_t i = 0; i < ix->ntg && !rc; i++) {
-        build_ctx b = {ix, (uint32_t)i};
-        rc = variants(ix->cps + ix->tg[i].off, ix->tg[i].len, dmax(ix->tg[i].len), build_variant, &b);
+    uint64_t *hs = malloc(MAX_VARIANTS * sizeof *hs);
+    if (!hs) {
+        rc = ONOMA_ENOMEM;
+        goto done;
     }
+    for (size_t i = 0; i < ix->ntg && !rc; i++) {
+        size_t nh = variant_hashes(ix->cps + ix->tg[i].off, ix->tg[i].len, dmax(ix->tg[i].len), hs);
+        for (size_t k = 0; k < nh && !rc; k++)
+            rc = add_posting(ix, hs[k], (uint32_t)i);
+    }
+    free(hs);
 done:
     free(fm.keys);
     free(fm.vals);
@@ -407,14 +412,12 @@ typedef struct query_ctx {
     int tie; /* another form at the best cost */
 } query_ctx;
 
-static int query_variant(void *ctx, const uint32_t *v, size_t n)
+static void query_hash(query_ctx *q, uint64_t h)
 {
-    query_ctx *q = ctx;
     const onoma__near_index *ix = q->ix;
-    uint64_t h = cps_hash(v, n);
     uint64_t b = filter_bit(h, ix->filter_log2);
     if (!((ix->filter[b >> 6] >> (b & 63)) & 1))
-        return 0;
+        return;
     uint32_t i = (uint32_t)h & ix->mask;
     while (ix->heads[i] && ix->keys[i] != h)
         i = (i + 1) & ix->mask;
@@ -442,7 +445,6 @@ static int query_variant(void *ctx, const uint32_t *v, size_t n)
             q->tie = 1;
         }
     }
-    return 0;
 }
 
 int onoma__near_edit_lookup(void *impl, const uint32_t *w, size_t n, onoma__near_hit *hit)
@@ -458,7 +460,10 @@ int onoma__near_edit_lookup(void *impl, const uint32_t *w, size_t n, onoma__near
     q.best = 99;
     q.best_tg = 0;
     q.tie = 0;
-    variants(w, n, dmax(n), query_variant, &q);
+    uint64_t hs[MAX_VARIANTS];
+    size_t nh = variant_hashes(w, n, dmax(n), hs);
+    for (size_t k = 0; k < nh; k++)
+        query_hash(&q, hs[k]);
     if (q.best == 99 || q.tie)
         return 0;
     const target *tg = &ix->tg[q.best_tg];

@@ -32,6 +32,8 @@ typedef struct key_source {
     size_t ntg, captg;
     uint32_t *cps;
     size_t ncps, capcps;
+    uint8_t first[128]; /* ASCII first letters a word may have to be looked up (class of a target's) */
+    int first_other;    /* some target starts with a letter outside ASCII */
     char kbuf[512], wbuf[ONOMA__NEAR_MAX_CPS * 4 + 1];
 } key_source;
 
@@ -79,6 +81,22 @@ static uint32_t *slot_of(key_source *k, uint64_t h)
     return &k->heads[i];
 }
 
+/* May two names start with these letters? The same letter, or letters that
+ * romanizations interchange (Qasim/Kasem/Ghasem, Ismail/Esmail, Yusuf/Jusuf,
+ * Vladimir/Wladimir, Sergei/Zergei); not b/p or d/t, whose keys meet words. */
+static int first_ok(uint32_t a, uint32_t b)
+{
+    static const char *const classes[] = {"kqgc", "aeiou", "jy", "vw", "sz"};
+    if (a == b)
+        return 1;
+    if (a >= 128 || b >= 128)
+        return 0;
+    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
+        if (strchr(classes[i], (int)a) && strchr(classes[i], (int)b))
+            return 1;
+    return 0;
+}
+
 static int add_target(void *ctx, uint32_t layer, uint32_t entry, const char *canon, size_t clen,
                       const uint32_t *w, size_t n)
 {
@@ -86,7 +104,12 @@ static int add_target(void *ctx, uint32_t layer, uint32_t entry, const char *can
     uint32_t type = k->t->layers[layer].entries[entry].type;
     if (type != ONOMA__TYPE_PERSON && type != ONOMA__TYPE_NAME)
         return 0; /* keys are coarse: places and bodies have namesakes among common words */
-    int kl = onoma__key(k->keyer, canon, clen, k->kbuf, sizeof k->kbuf);
+    /* the folded form (lower case, no marks): "Erdoğan" is keyed as
+       "erdogan", in ASCII, without opening an ICU transliterator */
+    size_t fl = 0;
+    for (size_t i = 0; i < n && fl + 4 < sizeof k->wbuf; i++)
+        fl += (size_t)onoma__utf8_encode(w[i], k->wbuf + fl);
+    int kl = onoma__key(k->keyer, k->wbuf, fl, k->kbuf, sizeof k->kbuf);
     if (kl <= 0 || (size_t)kl >= sizeof k->kbuf)
         return kl < 0 && kl == ONOMA__KEY_ENOMEM ? ONOMA_ENOMEM : 0;
     if (k->ntg == k->captg) {
@@ -108,6 +131,11 @@ static int add_target(void *ctx, uint32_t layer, uint32_t entry, const char *can
         k->capcps = nc;
     }
     memcpy(k->cps + k->ncps, w, n * sizeof *w);
+    for (uint32_t c = 0; c < 128; c++)
+        if (first_ok(c, w[0]))
+            k->first[c] = 1;
+    if (w[0] >= 128)
+        k->first_other = 1;
     uint32_t *head = slot_of(k, onoma__hash(k->kbuf, (size_t)kl));
     k->tg[k->ntg] = (key_target){layer, entry, (uint32_t)k->ncps, (uint32_t)n, *head};
     k->ncps += n;
@@ -115,25 +143,13 @@ static int add_target(void *ctx, uint32_t layer, uint32_t entry, const char *can
     return 0;
 }
 
-/* May two names start with these letters? The same letter, or letters that
- * romanizations interchange (Qasim/Kasem/Ghasem, Ismail/Esmail, Yusuf/Jusuf,
- * Vladimir/Wladimir, Sergei/Zergei); not b/p or d/t, whose keys meet words. */
-static int first_ok(uint32_t a, uint32_t b)
-{
-    static const char *const classes[] = {"kqgc", "aeiou", "jy", "vw", "sz"};
-    if (a == b)
-        return 1;
-    if (a >= 128 || b >= 128)
-        return 0;
-    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
-        if (strchr(classes[i], (int)a) && strchr(classes[i], (int)b))
-            return 1;
-    return 0;
-}
-
 static int key_lookup(void *impl, const uint32_t *w, size_t n, onoma__near_hit *hit)
 {
     key_source *k = impl;
+    /* no target can start like this word: no key to compute (keys cost);
+       nor for words of five letters, whose keys meet too many others */
+    if (n < 6 || (w[0] < 128 ? !k->first[w[0]] : !k->first_other))
+        return 0;
     size_t wl = 0;
     for (size_t i = 0; i < n; i++)
         wl += (size_t)onoma__utf8_encode(w[i], k->wbuf + wl);
@@ -145,8 +161,7 @@ static int key_lookup(void *impl, const uint32_t *w, size_t n, onoma__near_hit *
     while (k->heads[i] && k->keys[i] != h)
         i = (i + 1) & k->mask;
     double best = -1;
-    const char *best_form = NULL;
-    size_t best_len = 0;
+    const key_target *bt = NULL;
     int tie = 0;
     for (uint32_t p = k->heads[i]; p; p = k->tg[p - 1].next) {
         const key_target *tg = &k->tg[p - 1];
@@ -162,17 +177,20 @@ static int key_lookup(void *impl, const uint32_t *w, size_t n, onoma__near_hit *
         unsigned cost = onoma__near_cost(w2, n, t, tg->len) + (w[0] != t[0]);
         if (cost > 2 + n / 4)
             continue;
-        size_t cl;
-        const char *c = onoma__canonical(k->t, tg->layer, tg->entry, k->style, &cl);
+        char fbuf[sizeof k->wbuf];
+        size_t cl = 0;
+        for (size_t m = 0; m < tg->len && cl + 4 < sizeof fbuf; m++)
+            cl += (size_t)onoma__utf8_encode(t[m], fbuf + cl);
+        const char *c = fbuf;
         double sc = onoma__match(k->keyer, k->wbuf, wl, c, cl, NULL, NULL);
         if (sc > best) {
             best = sc;
-            best_form = c;
-            best_len = cl;
+            bt = tg;
             tie = 0;
             hit->layer = tg->layer;
             hit->entry = tg->entry;
-        } else if (sc == best && (cl != best_len || memcmp(c, best_form, cl) != 0)) {
+        } else if (sc == best && bt &&
+                   (tg->len != bt->len || memcmp(t, k->cps + bt->off, tg->len * sizeof *t) != 0)) {
             tie = 1; /* two names fit as well: suggest neither */
         }
     }

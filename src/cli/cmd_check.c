@@ -15,6 +15,7 @@
 #include "check/config.h"
 #include "cli/cli.h"
 #include "common/hash.h"
+#include "json/json.h"
 #include "text/utf8.h"
 
 static const char help[] =
@@ -273,7 +274,15 @@ static const char *kind_name(int kind)
     return kind == ONOMA_FINDING_REWRITE ? "rewrite" : kind == ONOMA_FINDING_AMBIGUOUS ? "ambiguous" : "near-miss";
 }
 
-static void json_s(onoma__buf *b, const char *s) { cli_json_str(b, s ? s : "", s ? strlen(s) : 0); }
+static void json_s(onoma__buf *b, const char *s) { onoma__json_put_str(b, s ? s : "", s ? strlen(s) : 0); }
+
+static void put_field_u64(onoma__buf *b, const char *name, uint64_t v)
+{
+    char num[32];
+    onoma__buf_puts(b, name);
+    size_t n = u64_str(num, v, ':');
+    onoma__buf_put(b, num + 1, n - 1);
+}
 
 static int jsonl_finding(state *st, const char *name, const onoma_finding *f, const char *style, int fixed)
 {
@@ -282,17 +291,20 @@ static int jsonl_finding(state *st, const char *name, const onoma_finding *f, co
     b->len = 0;
     onoma__buf_puts(b, "{\"file\":");
     json_s(b, name);
-    snprintf(num, sizeof num,
-             ",\"line\":%llu,\"column\":%llu,\"end_line\":%llu,\"end_column\":%llu,\"offset\":%llu,\"length\":%llu,"
-             "\"kind\":\"%s\",\"severity\":\"%s\",\"from\":",
-             (unsigned long long)f->line, (unsigned long long)f->column, (unsigned long long)f->line,
-             (unsigned long long)f->end_column, (unsigned long long)f->offset, (unsigned long long)f->length,
-             kind_name(f->kind), f->severity == ONOMA_SEVERITY_WARNING ? "warning" : "note");
-    onoma__buf_puts(b, num);
-    cli_json_str(b, f->from, f->from_len);
+    put_field_u64(b, ",\"line\":", f->line);
+    put_field_u64(b, ",\"column\":", f->column);
+    put_field_u64(b, ",\"end_line\":", f->line);
+    put_field_u64(b, ",\"end_column\":", f->end_column);
+    put_field_u64(b, ",\"offset\":", f->offset);
+    put_field_u64(b, ",\"length\":", f->length);
+    onoma__buf_puts(b, ",\"kind\":\"");
+    onoma__buf_puts(b, kind_name(f->kind));
+    onoma__buf_puts(b, f->severity == ONOMA_SEVERITY_WARNING ? "\",\"severity\":\"warning\",\"from\":"
+                                                             : "\",\"severity\":\"note\",\"from\":");
+    onoma__json_put_str(b, f->from, f->from_len);
     if (f->to) {
         onoma__buf_puts(b, ",\"to\":");
-        cli_json_str(b, f->to, f->to_len);
+        onoma__json_put_str(b, f->to, f->to_len);
     }
     if (f->kind != ONOMA_FINDING_AMBIGUOUS) {
         onoma__buf_puts(b, ",\"id\":");
@@ -346,7 +358,7 @@ static void sarif_location(onoma__buf *b, const char *name)
         }
     }
     onoma__buf_puts(b, "{\"uri\":");
-    cli_json_str(b, u.data ? u.data : "", u.len);
+    onoma__json_put_str(b, u.data ? u.data : "", u.len);
     onoma__buf_puts(b, relative ? ",\"uriBaseId\":\"%SRCROOT%\"}" : "}");
     onoma__buf_free(&u);
 }
@@ -362,7 +374,7 @@ static void sarif_region(onoma__buf *b, const onoma_finding *f, int snippet)
     onoma__buf_puts(b, num);
     if (snippet) {
         onoma__buf_puts(b, ",\"snippet\":{\"text\":");
-        cli_json_str(b, f->from, f->from_len);
+        onoma__json_put_str(b, f->from, f->from_len);
         onoma__buf_putc(b, '}');
     }
     onoma__buf_putc(b, '}');
@@ -420,7 +432,7 @@ static size_t sarif_rule(state *st, const onoma_finding *f, const char *style)
         onoma__buf_puts(&tmp, "Spelling of ");
         onoma__buf_puts(&tmp, f->display);
         onoma__buf_puts(b, ",\"shortDescription\":{\"text\":");
-        cli_json_str(b, tmp.data, tmp.len);
+        onoma__json_put_str(b, tmp.data, tmp.len);
         tmp.len = 0;
         onoma__buf_puts(&tmp, "The house style '");
         onoma__buf_puts(&tmp, style);
@@ -428,7 +440,7 @@ static size_t sarif_rule(state *st, const onoma_finding *f, const char *style)
         onoma__buf_puts(&tmp, f->canonical);
         onoma__buf_puts(&tmp, "'.");
         onoma__buf_puts(b, "},\"fullDescription\":{\"text\":");
-        cli_json_str(b, tmp.data, tmp.len);
+        onoma__json_put_str(b, tmp.data, tmp.len);
         onoma__buf_puts(b, "},\"defaultConfiguration\":{\"level\":\"warning\"},\"properties\":{\"canonical\":");
         json_s(b, f->canonical);
         onoma__buf_puts(b, ",\"type\":");
@@ -464,7 +476,7 @@ static int sarif_finding(state *st, const char *name, const onoma_finding *f, co
     onoma__buf_puts(b, num);
     onoma__buf msg = {0};
     onoma__check_message(&msg, f, style);
-    cli_json_str(b, msg.data, msg.len);
+    onoma__json_put_str(b, msg.data, msg.len);
     onoma__buf_free(&msg);
     onoma__buf_puts(b, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":");
     sarif_location(b, name);
@@ -479,23 +491,23 @@ static int sarif_finding(state *st, const char *name, const onoma_finding *f, co
         onoma__buf_puts(&d, "' with '");
         onoma__buf_put(&d, f->to, f->to_len);
         onoma__buf_puts(&d, "'");
-        cli_json_str(b, d.data, d.len);
+        onoma__json_put_str(b, d.data, d.len);
         onoma__buf_free(&d);
         onoma__buf_puts(b, "},\"artifactChanges\":[{\"artifactLocation\":");
         sarif_location(b, name);
         onoma__buf_puts(b, ",\"replacements\":[{\"deletedRegion\":");
         sarif_region(b, f, 0);
         onoma__buf_puts(b, ",\"insertedContent\":{\"text\":");
-        cli_json_str(b, f->to, f->to_len);
+        onoma__json_put_str(b, f->to, f->to_len);
         onoma__buf_puts(b, "}}]}]}]");
     }
     onoma__buf_puts(b, ",\"properties\":{\"kind\":");
     json_s(b, kind_name(f->kind));
     onoma__buf_puts(b, ",\"from\":");
-    cli_json_str(b, f->from, f->from_len);
+    onoma__json_put_str(b, f->from, f->from_len);
     if (f->to) {
         onoma__buf_puts(b, ",\"to\":");
-        cli_json_str(b, f->to, f->to_len);
+        onoma__json_put_str(b, f->to, f->to_len);
     }
     onoma__buf_puts(b, ",\"style\":");
     json_s(b, style);
@@ -517,7 +529,7 @@ static int sarif_begin(state *st)
     if (u.data[u.len - 1] != '/')
         onoma__buf_putc(&u, '/');
     free(cwd);
-    cli_json_str(b, u.data, u.len);
+    onoma__json_put_str(b, u.data, u.len);
     onoma__buf_free(&u);
     onoma__buf_puts(b, "}},\"results\":[");
     return out_buf(st, b);
