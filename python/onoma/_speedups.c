@@ -27,6 +27,8 @@ typedef struct outbuf {
 
 static int out_put(outbuf *b, const char *p, size_t n)
 {
+    if (!n)
+        return 0;
     if (b->cap - b->len < n) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap - b->len < n)
