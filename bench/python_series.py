@@ -16,8 +16,10 @@ makes the files), then times, on the same Series:
   onoma+  normalize_series with the bundled tables (folding, guards,
           styles): the library's full matching, for scale
 
-and prints seconds (best of --repeat), rows per second, and the speedup of
-onoma over dict. Needs pandas and the onoma package (PYTHONPATH=python,
+and prints the best wall and CPU seconds of --repeat rounds (the contenders
+take turns, so that a change in the machine's load falls on all), rows per
+second, and the speedup of onoma over dict. On a shared machine the CPU
+figures are the steadier (with threads=1 they count the same work). Needs pandas and the onoma package (PYTHONPATH=python,
 ONOMA_LIBRARY=build/lib/libonoma.so from a build tree).
 """
 import argparse
@@ -93,13 +95,20 @@ def make_series(corpus, n, seed=20261125):
     return pd.Series(rows, name="text")
 
 
-def best(fn, repeat):
-    times, out = [], None
+def rounds(contenders, repeat):
+    """Run the contenders in turn, repeat rounds (so that a change in the
+    machine's load falls on all of them); the best wall and CPU times of
+    each, and its last output."""
+    wall = {k: float("inf") for k in contenders}
+    cpu = dict(wall)
+    out = {}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
+        for k, fn in contenders.items():
+            w0, c0 = time.perf_counter(), time.process_time()
+            out[k] = fn()
+            wall[k] = min(wall[k], time.perf_counter() - w0)
+            cpu[k] = min(cpu[k], time.process_time() - c0)
+    return wall, cpu, out
 
 
 def main():
@@ -108,7 +117,7 @@ def main():
     ap.add_argument("--table", default="/tmp/onoma-bench/g1k.tsv")
     ap.add_argument("--corpus", default="/tmp/onoma-bench/en-100mb.txt")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=None, help="threads for normalize_series (default: one per CPU)")
+    ap.add_argument("--threads", type=int, default=None, help="threads for normalize_series (default 1)")
     a = ap.parse_args()
 
     s = make_series(a.corpus, a.n)
@@ -119,18 +128,24 @@ def main():
     exact = onoma.Tables([a.table], defaults=False, exact_only=True)
     bundled = onoma.default_tables()
 
-    t_dict, out_dict = best(lambda: s.map(replace), a.repeat)
-    t_on, out_on = best(lambda: onoma.pandas.normalize_series(s, fuzzy=False, tables=exact, threads=a.threads),
-                        a.repeat)
-    t_full, out_full = best(lambda: onoma.pandas.normalize_series(s, tables=bundled, threads=a.threads), a.repeat)
+    wall, cpu, out = rounds({
+        "dict": lambda: s.map(replace),
+        "onoma": lambda: onoma.pandas.normalize_series(s, fuzzy=False, tables=exact, threads=a.threads),
+        "onoma+": lambda: onoma.pandas.normalize_series(s, tables=bundled, threads=a.threads),
+    }, a.repeat)
+    out_dict, out_on = out["dict"], out["onoma"]
 
     equal = out_dict.equals(out_on)
     changed = int((out_on != s).sum())
-    print(f"{'':8} {'seconds':>8} {'rows/s':>12}")
-    for name, t in (("dict", t_dict), ("onoma", t_on), ("onoma+", t_full)):
-        print(f"{name:8} {t:8.3f} {len(s) / t:12,.0f}")
+    accel = "with the C accelerator" if onoma._core._speedups is not None else "cffi only (no accelerator)"
+    print(f"normalize_series {accel}, threads={a.threads or 1}; best of {a.repeat} rounds")
+    print(f"{'':8} {'wall s':>8} {'CPU s':>8} {'rows/s (wall)':>14}")
+    for name in ("dict", "onoma", "onoma+"):
+        print(f"{name:8} {wall[name]:8.3f} {cpu[name]:8.3f} {len(s) / wall[name]:14,.0f}")
     print(f"rows changed by the table: {changed:,}; outputs equal (dict, onoma): {'yes' if equal else 'NO'}")
-    print(f"speedup onoma / dict: {t_dict / t_on:.1f}x (bundled tables, full matching: {t_dict / t_full:.1f}x)")
+    print(f"speedup onoma / dict: {wall['dict'] / wall['onoma']:.1f}x wall, {cpu['dict'] / cpu['onoma']:.1f}x CPU "
+          f"(bundled tables, full matching: {wall['dict'] / wall['onoma+']:.1f}x wall, "
+          f"{cpu['dict'] / cpu['onoma+']:.1f}x CPU)")
     if not equal:
         diff = (out_dict != out_on)
         for i in list(diff[diff].index[:5]):

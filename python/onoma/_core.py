@@ -399,22 +399,25 @@ class Tables:
         """``[normalize(t) for t in texts]``, in a few calls into the library
         instead of one per text. Each text is normalized on its own; missing
         values (None, NaN, pandas.NA) stay as they are. Big inputs go in
-        chunks, normalized by up to ``threads`` threads (default: one per
-        CPU). On an error, the :class:`Error`'s ``index`` gives the item."""
+        chunks; ``threads=N`` normalizes them on N threads (default one: on
+        a busy machine, or inside Dask workers, more threads than free cores
+        only slow it down). On an error, the :class:`Error`'s ``index``
+        gives the item."""
         res = list(texts)
         self._replace(res, _flags(fuzzy, guard, any_case, invalid), style, threads)
         return res
 
-    def _replace(self, items: Any, flags: int, style: Optional[str], threads: Optional[int]) -> None:
+    def _replace(self, items: Any, flags: int, style: Optional[str], threads: Optional[int],
+                 src: Any = None) -> None:
         """Normalize, in place, a list or a 1-D contiguous numpy object array
-        that the caller owns: only the texts that change are replaced."""
+        that the caller owns: only the texts that change are replaced. With
+        src (a numpy object array as long as items, which then holds None),
+        items receives src's texts normalized."""
         n = len(items)
         if n == 0:
             return
         ranges = [(i, min(i + _CHUNK, n)) for i in range(0, n, _CHUNK)]
-        if threads is None:
-            threads = os.cpu_count() or 1
-        threads = max(1, min(threads, len(ranges)))
+        threads = max(1, min(threads or 1, len(ranges)))
         is_list = isinstance(items, list)
 
         def run(r: Tuple[int, int]) -> None:
@@ -427,8 +430,10 @@ class Tables:
                     if is_list:
                         err = _speedups.replace_list(_NORMALIZE_BUFFER, addr, items, a, b, na)
                     else:
+                        size = items.itemsize
                         err = _speedups.replace_array(_NORMALIZE_BUFFER, addr,
-                                                      items.ctypes.data + a * items.itemsize, b - a, na)
+                                                      0 if src is None else src.ctypes.data + a * size,
+                                                      items.ctypes.data + a * size, b - a, na)
                 except UnicodeError:  # lone surrogates: the cffi path escapes them
                     pass
                 else:
@@ -438,6 +443,8 @@ class Tables:
                         raise Error(code, message.decode("utf-8", "surrogateescape"),
                                     "" if file == "-" else file, line, column, offset, a + i)
                     return
+            if src is not None:
+                items[a:b] = src[a:b]
             idx, new = self._chunk_changes(items[a:b] if is_list else items[a:b].tolist(), a, flags, style)
             for i, t in zip(idx, new):
                 items[i] = t

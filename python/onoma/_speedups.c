@@ -74,13 +74,16 @@ typedef struct text {
 } text;
 
 /* Normalize items[0..n) in place: each text that normalizing changes is
- * replaced by its new form; None, float NaN and `na` stay. The caller owns
- * the container (no other code may touch it during the call: the GIL is
- * released while the library works). Returns Py_None, or a tuple (index,
- * code, message, file, line, column, offset) for the first text that
- * failed (then nothing was replaced), or NULL with an exception set. */
-static PyObject *replace_items(normalize_buffer_fn fn, onoma_normalizer *nz, PyObject **items, Py_ssize_t n,
-                               PyObject *na)
+ * replaced by its new form; None, float NaN and `na` stay. With src not
+ * NULL, items are first set to src's (new references; items held None):
+ * copying while the first pass has each object in the cache anyway saves
+ * a pass over objects scattered in memory. The caller owns the container
+ * (no other code may touch it during the call: the GIL is released while
+ * the library works). Returns Py_None, or a tuple (index, code, message,
+ * file, line, column, offset) for the first text that failed (then no text
+ * was replaced), or NULL with an exception set. */
+static PyObject *replace_items(normalize_buffer_fn fn, onoma_normalizer *nz, PyObject **src, PyObject **items,
+                               Py_ssize_t n, PyObject *na)
 {
     text *texts = PyMem_RawMalloc(BLOCK * sizeof *texts);
     outbuf out = {0};
@@ -100,8 +103,19 @@ static PyObject *replace_items(normalize_buffer_fn fn, onoma_normalizer *nz, PyO
      * cache when the library reads them; the GIL is released per block. */
     for (Py_ssize_t b0 = 0; b0 < n && failed < 0; b0 += BLOCK) {
         Py_ssize_t b1 = n - b0 < BLOCK ? n : b0 + BLOCK;
+        PyObject **from = src ? src : items;
         for (Py_ssize_t i = b0; i < b1; i++) {
-            PyObject *o = items[i];
+            PyObject *o = from[i];
+#if defined(__GNUC__)
+            /* the objects lie anywhere in memory: ask for the header of one
+             * a few places ahead while this one is looked at */
+            if (i + 8 < n)
+                __builtin_prefetch(from[i + 8]);
+#endif
+            if (src) {
+                Py_INCREF(o);
+                Py_SETREF(items[i], o);
+            }
             if (PyUnicode_Check(o)) {
                 texts[i - b0].s = PyUnicode_AsUTF8AndSize(o, &texts[i - b0].n);
                 if (!texts[i - b0].s) /* lone surrogates: the caller takes the other path */
@@ -197,27 +211,28 @@ static PyObject *replace_list(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_IndexError, "replace_list: range out of the list");
         return NULL;
     }
-    return replace_items((normalize_buffer_fn)(uintptr_t)fn, (onoma_normalizer *)(uintptr_t)nz,
+    return replace_items((normalize_buffer_fn)(uintptr_t)fn, (onoma_normalizer *)(uintptr_t)nz, NULL,
                          PySequence_Fast_ITEMS(list) + a, b - a, na);
 }
 
-/* replace_array(normalize_buffer_address, normalizer_address, data_address, n, na):
- * data_address: the PyObject * items of a contiguous numpy object array. */
+/* replace_array(normalize_buffer_address, normalizer_address, src_address, dst_address, n, na):
+ * the PyObject * items of two contiguous numpy object arrays; dst (holding
+ * None) receives src's texts, normalized. src_address 0: dst in place. */
 static PyObject *replace_array(PyObject *self, PyObject *args)
 {
     (void)self;
-    unsigned long long fn, nz, data;
+    unsigned long long fn, nz, src, dst;
     Py_ssize_t n;
     PyObject *na;
-    if (!PyArg_ParseTuple(args, "KKKnO", &fn, &nz, &data, &n, &na))
+    if (!PyArg_ParseTuple(args, "KKKKnO", &fn, &nz, &src, &dst, &n, &na))
         return NULL;
     return replace_items((normalize_buffer_fn)(uintptr_t)fn, (onoma_normalizer *)(uintptr_t)nz,
-                         (PyObject **)(uintptr_t)data, n, na);
+                         (PyObject **)(uintptr_t)src, (PyObject **)(uintptr_t)dst, n, na);
 }
 
 static PyMethodDef methods[] = {
     {"replace_list", replace_list, METH_VARARGS, "replace_list(fn, normalizer, list, start, stop, na) -> None or error"},
-    {"replace_array", replace_array, METH_VARARGS, "replace_array(fn, normalizer, address, n, na) -> None or error"},
+    {"replace_array", replace_array, METH_VARARGS, "replace_array(fn, normalizer, src, dst, n, na) -> None or error"},
     {NULL, NULL, 0, NULL},
 };
 

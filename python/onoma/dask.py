@@ -63,8 +63,9 @@ def _normalize_pandas(s: Any, tables: Tables, flags: int, style: Optional[str]) 
     import numpy as np
     import pandas as pd
 
-    values = np.array(s.to_numpy(dtype=object), dtype=object, copy=True)
-    tables._replace(values, flags, style, 1)
+    src = np.ascontiguousarray(s.to_numpy(dtype=object), dtype=object)
+    values = np.empty(len(src), dtype=object)
+    tables._replace(values, flags, style, 1, src)
     _stats["tasks"] += 1
     return pd.Series(values, index=s.index, name=s.name, dtype=s.dtype, copy=False)
 

@@ -30,11 +30,13 @@ def normalize_series(series: "pd.Series", style: Optional[str] = None, *, fuzzy:
     NaN, pd.NA) stay as they are. The texts go to the library joined in a
     few big buffers (``onoma_normalize_many``), not one call per row, and
     only the rows that change come back.
+    ``threads=N`` uses N threads for big Series (default one).
     Raises :class:`onoma.Error` (its ``index`` is the row's position) or
     TypeError for values that are neither text nor missing."""
     t = tables if tables is not None else default_tables()
-    values = np.array(series.to_numpy(dtype=object), dtype=object, copy=True)  # ours: changed in place
-    t._replace(values, _flags(fuzzy, guard, any_case, invalid), style, threads)
+    src = np.ascontiguousarray(series.to_numpy(dtype=object), dtype=object)  # may be the Series' own: only read
+    values = np.empty(len(src), dtype=object)  # ours: receives the texts, normalized
+    t._replace(values, _flags(fuzzy, guard, any_case, invalid), style, threads, src)
     return pd.Series(values, index=series.index, name=series.name, dtype=series.dtype, copy=False)
 
 
