@@ -1,8 +1,12 @@
 """onoma.dask on a real (local) Dask cluster: two worker processes."""
+import json
 import logging
 import os
 import random
+import re
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -202,3 +206,59 @@ def test_worker_killed_mid_run(corpus, cli, tmp_path):
         f.write(text)
     assert result[0] == [str(out / os.path.basename(p)) for p in paths]
     check_outputs(cli, paths, str(out))
+
+
+EXAMPLE = os.path.join(os.environ.get("ONOMA_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")),
+                       "examples", "dask_normalize.py")
+
+
+def run_example(*args):
+    r = subprocess.run([sys.executable, EXAMPLE, *args], capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_example_local_cluster(corpus, cli, tmp_path):
+    # one big file cut into parts: the parts' outputs, joined, are the command line's output of the file
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        for p in corpus:
+            f.write(open(p, "rb").read())
+    out = run_example("--split", "8", "--parts", str(tmp_path / "parts"), str(big), "-o", str(tmp_path / "out"))
+    assert re.search(r"^8 files, [0-9.]+ MB, 2 workers: ", out, re.M), out
+    parts = sorted(os.listdir(tmp_path / "parts"))
+    assert len(parts) == 8 and sorted(os.listdir(tmp_path / "out")) == parts
+    joined = b"".join(open(tmp_path / "out" / n, "rb").read() for n in parts)
+    assert joined == run_cli(cli, "normalize", str(big))
+
+
+def test_example_on_a_scheduler(corpus, cli, tmp_path):
+    """The example against a scheduler and workers started as on a real
+    cluster (`dask scheduler`, `dask worker`), here on this machine."""
+    sched_file = tmp_path / "scheduler.json"
+    procs = []
+    try:
+        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
+                                       "--no-dashboard", "--scheduler-file", str(sched_file)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        deadline = time.monotonic() + 60
+        while not sched_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)  # written in full
+        address = json.loads(sched_file.read_text())["address"]
+        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nworkers", "2",
+                                       "--nthreads", "1", "--no-dashboard"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        with Client(address) as c:
+            c.wait_for_workers(2, timeout=60)
+        out = run_example("--scheduler", address, *corpus[:6], "-o", str(tmp_path / "out"))
+        assert re.search(r"^6 files, [0-9.]+ MB, 2 workers: ", out, re.M), out
+        check_outputs(cli, corpus[:6], str(tmp_path / "out"))
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in reversed(procs):
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                p.kill()
