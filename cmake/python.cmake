@@ -25,6 +25,12 @@ execute_process(COMMAND ${ONOMA_PYTHON_EXECUTABLE} -c
   OUTPUT_VARIABLE _py_out OUTPUT_STRIP_TRAILING_WHITESPACE)
 string(REPLACE "\n" ";" _py_out "${_py_out}")
 list(GET _py_out 0 ONOMA_PYTHON_VERSION)
+execute_process(COMMAND ${ONOMA_PYTHON_EXECUTABLE} -c "import cffi" RESULT_VARIABLE _py_cffi OUTPUT_QUIET ERROR_QUIET)
+if(NOT _py_cffi EQUAL 0)
+  message(WARNING "${ONOMA_PYTHON_EXECUTABLE} lacks cffi: the Python package will not import and its tests "
+                  "will fail. Install python3-cffi (and python3-pytest python3-pandas python3-dask "
+                  "python3-distributed for the tests), or configure with -DONOMA_PYTHON=OFF.")
+endif()
 list(GET _py_out 1 _py_debian)
 if(NOT DEFINED ONOMA_PYTHON_INSTALL_DIR)
   if(CMAKE_INSTALL_PREFIX STREQUAL "/usr" AND _py_debian)

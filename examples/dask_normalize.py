@@ -24,7 +24,9 @@ N tasks share it; the parts go to --parts DIR (default OUTDIR.parts) and the
 outputs are the normalized parts (`cat OUTDIR/*` joins them back).
 
 Prints the size, the time of the job (without starting the cluster) and the
-throughput, and how many files each worker did.
+throughput, and the files and CPU time of each worker (on a machine whose
+cores are busy with other work, the CPU times tell how the work was shared
+when the wall time cannot).
 """
 import argparse
 import os
@@ -102,11 +104,16 @@ def main():
         if cluster is not None:
             cluster.close()
     mb = sum(r[1] for r in res) / 1e6
-    per_worker = {}
+    files, cpu = {}, {}
     for r in res:
-        per_worker[r[3]] = per_worker.get(r[3], 0) + 1
+        files[r[3]] = files.get(r[3], 0) + 1
+        cpu[r[3]] = cpu.get(r[3], 0.0) + r[4]
     print(f"{len(res)} files, {mb:.1f} MB, {nworkers} workers: {dt:.2f} s, {mb / dt:.1f} MB/s")
-    print("files per worker process:", ", ".join(f"{pid}: {n}" for pid, n in sorted(per_worker.items())))
+    print("per worker process (files, CPU seconds in tasks):",
+          ", ".join(f"{pid}: {files[pid]}, {cpu[pid]:.2f} s" for pid in sorted(files)))
+    # what the job would take on free cores: the busiest worker's CPU time
+    print(f"CPU in tasks: {sum(cpu.values()):.2f} s; busiest worker {max(cpu.values()):.2f} s "
+          f"({mb / max(cpu.values()):.1f} MB per CPU second of the busiest)")
     return 0
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import glob
 import os
 import secrets
+import time
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import dask
@@ -132,7 +133,9 @@ def _write_atomic(path: str, data: bytes) -> None:
         raise
 
 
-def _normalize_file(job: Tuple[str, str], tables: Tables, flags: int, style: Optional[str]) -> Tuple[str, int, int, int]:
+def _normalize_file(job: Tuple[str, str], tables: Tables, flags: int,
+                    style: Optional[str]) -> Tuple[str, int, int, int, float]:
+    cpu0 = time.thread_time()
     src, dst = job
     with open(src, "rb") as f:
         data = f.read()
@@ -149,7 +152,7 @@ def _normalize_file(job: Tuple[str, str], tables: Tables, flags: int, style: Opt
     _stats["tasks"] += 1
     _stats["bytes_in"] += len(data)
     _stats["bytes_out"] += len(out)
-    return dst, len(data), len(out), os.getpid()
+    return dst, len(data), len(out), os.getpid(), time.thread_time() - cpu0
 
 
 def _inputs(inputs: Union[str, Sequence[str]]) -> List[str]:
