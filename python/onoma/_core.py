@@ -7,7 +7,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Iterable, List, Optional, Sequence, Tuple, TypeVar, Union, overload
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar, Union, overload
 
 from ._ffi import ffi, lib
 
@@ -39,11 +39,14 @@ Text = TypeVar("Text", str, bytes)
 
 
 def _str(p: Any) -> str:
-    return ffi.string(p).decode("utf-8", "surrogateescape") if p != ffi.NULL else ""
+    if p == ffi.NULL:
+        return ""
+    b: Any = ffi.string(p)
+    return b.decode("utf-8", "surrogateescape")
 
 
-def _error_names() -> dict:
-    names = {}
+def _error_names() -> Dict[int, str]:
+    names: Dict[int, str] = {}
     code = -1
     while True:
         name = _str(lib.onoma_err_name(code))
@@ -198,9 +201,9 @@ class Tables:
         self.defaults = defaults
         self.exact_only = exact_only
         cpaths = [ffi.new("char[]", os.fsencode(p)) for p in self.paths]
-        arr = ffi.new("const char *[]", cpaths) if cpaths else ffi.NULL
-        out = ffi.new("onoma_tables **")
-        err = ffi.new("onoma_error *")
+        arr: Any = ffi.new("const char *[]", cpaths) if cpaths else ffi.NULL
+        out: Any = ffi.new("onoma_tables **")
+        err: Any = ffi.new("onoma_error *")
         flags = (_TABLES_DEFAULTS if defaults else 0) | (_TABLES_EXACT if exact_only else 0)
         rc = lib.onoma_tables_open(arr, len(cpaths), flags, out, err)
         if rc < 0:
@@ -261,7 +264,7 @@ class Tables:
         """The source tables, in load order."""
         h = self._handle()
         res = []
-        info = ffi.new("onoma_table_info *")
+        info: Any = ffi.new("onoma_table_info *")
         for i in range(lib.onoma_tables_count(h)):
             if lib.onoma_tables_info(h, i, info) == 0:
                 res.append(TableInfo(_str(info.path), _str(info.name), _str(info.version), _str(info.license),
@@ -283,7 +286,7 @@ class Tables:
         data = name.encode("utf-8", "surrogateescape")
         found: List[Entity] = []
         handle = ffi.new_handle(found)
-        err = ffi.new("onoma_error *")
+        err: Any = ffi.new("onoma_error *")
         rc = lib.onoma_lookup(h, style.encode() if style else ffi.NULL, data, len(data), _on_entity, handle, err)
         if rc < 0:
             raise Error._from(err, rc)
@@ -298,10 +301,10 @@ class Tables:
         key = (flags, style)
         nz = cache.get(key)
         if nz is None:
-            cstyle = ffi.new("char[]", style.encode()) if style else ffi.NULL
-            opt = ffi.new("onoma_options *", {"flags": flags, "style": cstyle, "jobs": 1})
-            out = ffi.new("onoma_normalizer **")
-            err = ffi.new("onoma_error *")
+            cstyle: Any = ffi.new("char[]", style.encode()) if style else ffi.NULL
+            opt: Any = ffi.new("onoma_options *", {"flags": flags, "style": cstyle, "jobs": 1})
+            out: Any = ffi.new("onoma_normalizer **")
+            err: Any = ffi.new("onoma_error *")
             rc = lib.onoma_normalizer_new(h, opt, out, err)
             if rc < 0:
                 raise Error._from(err, rc)
@@ -311,27 +314,28 @@ class Tables:
 
     def _whole(self, data: bytes, flags: int, style: Optional[str]) -> bytes:
         """One text that may hold NUL bytes: onoma_normalize."""
-        cstyle = ffi.new("char[]", style.encode()) if style else ffi.NULL
-        opt = ffi.new("onoma_options *", {"flags": flags, "style": cstyle, "jobs": 1})
-        out = ffi.new("char **")
-        n = ffi.new("size_t *")
-        err = ffi.new("onoma_error *")
+        cstyle: Any = ffi.new("char[]", style.encode()) if style else ffi.NULL
+        opt: Any = ffi.new("onoma_options *", {"flags": flags, "style": cstyle, "jobs": 1})
+        out: Any = ffi.new("char **")
+        n: Any = ffi.new("size_t *")
+        err: Any = ffi.new("onoma_error *")
         rc = lib.onoma_normalize(self._handle(), opt, data, len(data), out, n, err)
         if rc < 0:
             raise Error._from(err, rc)
         try:
-            return ffi.unpack(out[0], n[0])
+            res: Any = ffi.unpack(out[0], n[0])
+            return bytes(res)
         finally:
             lib.onoma_free(out[0])
 
     def _many(self, nz: Tuple[Any, Any], data: bytes, changed: bool = False) -> Any:
         """onoma_normalize_many over NUL-separated items. All items: the
         output bytes; changed=True: (item numbers, their texts as str)."""
-        out = ffi.new("char **")
-        n = ffi.new("size_t *")
-        chg = ffi.new("size_t **") if changed else ffi.NULL
-        nchg = ffi.new("size_t *") if changed else ffi.NULL
-        err = ffi.new("onoma_error *")
+        out: Any = ffi.new("char **")
+        n: Any = ffi.new("size_t *")
+        chg: Any = ffi.new("size_t **") if changed else ffi.NULL
+        nchg: Any = ffi.new("size_t *") if changed else ffi.NULL
+        err: Any = ffi.new("onoma_error *")
         rc = lib.onoma_normalize_many(nz[0], data, len(data), 0, out, n, chg, nchg, err)
         if rc < 0:
             e = Error._from(err, rc)
@@ -348,7 +352,8 @@ class Tables:
             if nchg[0] == 0:
                 return [], []
             idx = ffi.unpack(chg[0], nchg[0])
-            texts = str(ffi.buffer(out[0], n[0]), "utf-8", "surrogateescape").split("\0")
+            buf: Any = ffi.buffer(out[0], n[0])
+            texts = str(buf, "utf-8", "surrogateescape").split("\0")
             return idx, texts
         finally:
             lib.onoma_free(out[0])
@@ -555,11 +560,11 @@ def compile_tables(paths: Union[PathLike, Iterable[PathLike]], output: Optional[
     check. Raises :class:`Error` with every problem found in ``errors``."""
     ps = _paths(paths)
     cpaths = [ffi.new("char[]", os.fsencode(p)) for p in ps]
-    arr = ffi.new("const char *[]", cpaths)
+    arr: Any = ffi.new("const char *[]", cpaths)
     diags: List[Error] = []
     handle = ffi.new_handle(diags)
-    err = ffi.new("onoma_error *")
-    out = ffi.new("char[]", os.fsencode(output)) if output is not None else ffi.NULL
+    err: Any = ffi.new("onoma_error *")
+    out: Any = ffi.new("char[]", os.fsencode(output)) if output is not None else ffi.NULL
     rc = lib.onoma_compile(arr, len(cpaths), out, _on_diag, handle, err)
     if rc < 0:
         e = Error._from(err, rc)
@@ -569,7 +574,7 @@ def compile_tables(paths: Union[PathLike, Iterable[PathLike]], output: Optional[
 
 def default_tables_path() -> Optional[str]:
     """Path of the bundled compiled table, or None when none is found."""
-    buf = ffi.new("char[]", 4096)
+    buf: Any = ffi.new("char[]", 4096)
     rc = lib.onoma_default_tables_path(buf, 4096)
     return _str(buf) if rc >= 0 else None
 

@@ -90,6 +90,7 @@ def normalize(collection: Any, style: Optional[str] = None, *, fuzzy: bool = Tru
     t = _resolve(tables)
     if isinstance(collection, db.Bag):
         return collection.map_partitions(_normalize_partition, t, flags, style)
+    dd: Any
     try:
         import dask.dataframe as dd
     except ImportError:  # pragma: no cover - dask without its dataframe part
