@@ -38,7 +38,7 @@ int main(void)
     const char text[] = "Gen. Qassem Suleimani and Abu Mahdi al-Mohandes";
     char *out;
     size_t out_len;
-    onoma_options opt = {0, NULL, 1};
+    onoma_options opt = {0, NULL, 1, NULL};
     if (onoma_normalize(tables, &opt, text, sizeof text - 1, &out, &out_len, &err) != 0) {
         fprintf(stderr, "normalize_text: %s\n", err.message);
         onoma_tables_close(&tables);

@@ -29,7 +29,7 @@ extern "C" {
 /* Version of the library, e.g. "0.1.0". */
 ONOMA_EXTERN const char *onoma_version(void);
 /* Version of the API (bumped on incompatible changes of this header). */
-#define ONOMA_API_VERSION 1
+#define ONOMA_API_VERSION 2
 ONOMA_EXTERN int onoma_api_version(void);
 /* Version of the compiled table format this library reads and writes. */
 ONOMA_EXTERN int onoma_table_format_version(void);
@@ -274,8 +274,10 @@ ONOMA_EXTERN int onoma_normalize(const onoma_tables *t, const onoma_options *opt
 typedef struct onoma_keyrules onoma_keyrules; /* immutable: shared by any number of threads */
 typedef struct onoma_keyer onoma_keyer;       /* per thread: token cache, scratch */
 
-/* Where the bundled key rules are looked for (a directory): writes its
- * path into buf and returns its length (snprintf style), or ONOMA_ENOENT. */
+/* Where the bundled key rules are looked for (a directory): $ONOMA_KEY_RULES,
+ * else share/onoma/keys beside the bundled tables, else the installed one.
+ * Writes its path into buf and returns its length (snprintf style), or
+ * ONOMA_ENOENT. */
 ONOMA_EXTERN int onoma_default_keyrules_path(char *buf, size_t cap);
 /* Load key rules: a directory (its *.txt files in name order) or one rule
  * file; NULL for the bundled ones. A malformed file gives ONOMA_ETABLE
@@ -375,6 +377,128 @@ ONOMA_EXTERN int onoma_cluster_feed(onoma_cluster *c, const char *data, size_t l
 /* The groups of everything fed so far, largest first (by mentions, then by
  * the first spelling); every group has two spellings or more. */
 ONOMA_EXTERN int onoma_cluster_groups(onoma_cluster *c, onoma_cluster_fn fn, void *ctx, onoma_error *err);
+
+/* ---------------------------------------------------------------- batches */
+
+/* Many short texts in one call (a column of a data frame, a list of names),
+ * without a call per text: in[0..len) holds the items separated by the byte
+ * sep (0 to 127), which therefore cannot occur inside an item; NUL suits
+ * text, where it is an error anyway. Each item is normalized on its own,
+ * exactly as onoma_normalize_buffer would (no match and no guard looks
+ * across items). The result is a new buffer (free it with onoma_free): the
+ * normalized items in order, separated by sep, NUL-terminated; *out_len is
+ * its length without the NUL. n separators in give n separators out.
+ *
+ * With changed not NULL, only the items that normalizing changed are
+ * written (still separated by sep), and *changed receives a new array (free
+ * it with onoma_free; NULL when none changed) of their 0-based numbers,
+ * *nchanged its length: a caller that holds the texts already then only
+ * replaces those (most texts of a column usually stay as they are).
+ *
+ * Events give offsets in `in` and lines and columns within the item; an
+ * error gives the byte offset in `in` (err->offset) and the line and column
+ * within the item, and its message names the item (1-based). */
+ONOMA_EXTERN int onoma_normalize_many(onoma_normalizer *nz, const char *in, size_t len, int sep, char **out,
+                                      size_t *out_len, size_t **changed, size_t *nchanged, onoma_error *err);
+
+/* ------------------------------------------------------------------- check */
+
+/* Checking a text against a house style (`onoma check`, `onoma lsp`): the
+ * rewrites the normalizer would make, reported as findings with positions,
+ * plus near misses (capitalised words that match no spelling but look like a
+ * known name) as suggestions. Markup-aware: code, URLs and tags are not
+ * prose; comments can switch checking off (onoma-ignore, onoma-disable /
+ * onoma-enable). */
+
+/* Which parts of a text are prose. */
+#define ONOMA_MARKUP_TEXT 0     /* plain text: URLs are skipped */
+#define ONOMA_MARKUP_MARKDOWN 1 /* code blocks and spans, URLs, link targets, HTML */
+#define ONOMA_MARKUP_HTML 2     /* tags and attributes, comments, script/style/pre/code, entities */
+#define ONOMA_MARKUP_RST 3      /* literal blocks, inline literals, directives' options, URLs */
+#define ONOMA_MARKUP_TEX 4      /* commands, comments, math, verbatim, \url */
+#define ONOMA_MARKUP_COUNT 5
+
+/* The markup for a file name by its extension (TEXT when unknown). */
+ONOMA_EXTERN int onoma_markup_for_path(const char *path);
+/* A markup by name ("text", "markdown", "html", "rst", "tex" and the usual
+ * aliases: md, htm, restructuredtext, latex, plaintext ...), or -1. */
+ONOMA_EXTERN int onoma_markup_from_name(const char *name);
+ONOMA_EXTERN const char *onoma_markup_name(int markup);
+
+/* Flags for onoma_check_options.check_flags. */
+#define ONOMA_CHECK_NO_NEAR (1u << 0)    /* no near-miss suggestions */
+#define ONOMA_CHECK_FUZZY (1u << 1)      /* near misses are warnings (still never fixed) */
+#define ONOMA_CHECK_NEAR_PLACES (1u << 2) /* near misses of every place, not only prominent ones */
+#define ONOMA_CHECK_ALL_FLAGS (ONOMA_CHECK_NO_NEAR | ONOMA_CHECK_FUZZY | ONOMA_CHECK_NEAR_PLACES)
+
+typedef struct onoma_check_options {
+    unsigned flags;       /* normalize flags: ONOMA_EXACT, ONOMA_NO_GUARD, ONOMA_ANY_CASE
+                             (invalid input is an error: INVALID_* are refused) */
+    unsigned check_flags; /* ONOMA_CHECK_* */
+    const char *style;    /* NULL or "default" for the default style */
+} onoma_check_options;
+
+/* Kinds of finding. */
+#define ONOMA_FINDING_REWRITE 1   /* a spelling the style writes otherwise (fixable) */
+#define ONOMA_FINDING_AMBIGUOUS 2 /* a spelling of several entities (never fixed) */
+#define ONOMA_FINDING_NEAR 3      /* a near miss: a suggestion (never fixed) */
+/* Severities. */
+#define ONOMA_SEVERITY_WARNING 1
+#define ONOMA_SEVERITY_NOTE 2
+/* How a near miss was found. */
+#define ONOMA_NEAR_EDIT 1 /* within a small edit distance of a canonical form */
+#define ONOMA_NEAR_KEY 2  /* same name key as a known spelling */
+
+typedef struct onoma_finding {
+    int kind;           /* ONOMA_FINDING_* */
+    int severity;       /* ONOMA_SEVERITY_*: notes do not count as findings */
+    int fixable;        /* 1 for REWRITE: onoma_check_apply replaces it */
+    uint64_t offset;    /* byte offset of the span in the text */
+    uint64_t length;    /* bytes of the span */
+    uint64_t line;      /* 1-based */
+    uint64_t column;    /* 1-based, in characters (code points) */
+    uint64_t end_column; /* column just after the span (same line) */
+    const char *from;   /* the span as written (points into the text) */
+    size_t from_len;
+    const char *to;     /* REWRITE: the replacement; NEAR: the suggestion; NULL for AMBIGUOUS */
+    size_t to_len;
+    const char *id;        /* entity id ("" for AMBIGUOUS) */
+    const char *canonical; /* canonical form in the style ("" for AMBIGUOUS) */
+    const char *display;   /* canonical form of the entity (its full name) */
+    const char *type;      /* person, place, org, name, other ("" for AMBIGUOUS) */
+    size_t ncandidates;    /* AMBIGUOUS: the entities it could be */
+    const onoma_candidate *candidates;
+    int near_via;          /* NEAR: ONOMA_NEAR_EDIT or ONOMA_NEAR_KEY */
+    unsigned distance;     /* NEAR (EDIT): edit cost */
+} onoma_finding;
+
+typedef struct onoma_checker onoma_checker;
+
+/* A checker holds per-thread state (a normalizer, scratch, the findings of
+ * the last check) and the near-miss index of the tables (built on first
+ * use). The tables must outlive it. */
+ONOMA_EXTERN int onoma_checker_new(const onoma_tables *t, const onoma_check_options *opt,
+                                   onoma_checker **out, onoma_error *err);
+ONOMA_EXTERN void onoma_checker_free(onoma_checker **ck);
+/* Spellings (compared without regard to ASCII case) or entity ids that are
+ * accepted as they are: never reported. Copies the strings; replaces the
+ * previous list. */
+ONOMA_EXTERN int onoma_checker_set_ignore(onoma_checker *ck, const char *const *items, size_t n,
+                                          onoma_error *err);
+
+/* Check a whole text (name is used in error messages). On success returns
+ * the number of findings of severity WARNING and sets *findings / *n to all
+ * findings (notes included) in text order; they stay valid until the next
+ * call on this checker or its free, and point into text (from). Invalid
+ * UTF-8 or a NUL byte: ONOMA_EUTF8 / ONOMA_ENUL with line, column, offset. */
+ONOMA_EXTERN int onoma_check(onoma_checker *ck, const char *name, const char *text, size_t len, int markup,
+                             const onoma_finding **findings, size_t *n, onoma_error *err);
+
+/* Write text to sink with the replacement of every fixable finding (sorted,
+ * not overlapping, as onoma_check gives them); everything else is copied
+ * byte for byte. Returns the number of replacements made, or an error. */
+ONOMA_EXTERN int onoma_check_apply(const char *text, size_t len, const onoma_finding *findings, size_t n,
+                                   onoma_write_fn sink, void *ctx, onoma_error *err);
 
 #ifdef __cplusplus
 }

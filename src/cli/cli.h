@@ -90,5 +90,7 @@ int cmd_lookup(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_cluster(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 
 static const char help[] =
     "Usage: onoma normalize [OPTIONS] [FILE...|-]\n"
@@ -32,6 +33,7 @@ static const char help[] =
     "      --report FILE        write JSON Lines: one object per rewrite or ambiguity\n"
     "  -o, --output FILE        write to FILE (atomically: all or nothing)\n"
     "  -j, --jobs N             use N threads on large inputs (output stays in order)\n"
+    CLI_PROGRESS_HELP
     "  -h, --help               show this help\n"
     "\n"
     "Matching: whole words; the longest match wins, then the leftmost; lookup folds\n"
@@ -91,6 +93,19 @@ static int on_event(void *ctx, const onoma_event *ev)
     return cli_out_write(r->out, b->data, b->len);
 }
 
+/* Output bytes stand for input bytes in the progress of a pipe. */
+typedef struct counted {
+    cli_out *out;
+    cli_progress *pg;
+} counted;
+
+static int counted_write(void *ctx, const char *p, size_t n)
+{
+    counted *c = ctx;
+    cli_progress_add(c->pg, n);
+    return cli_out_write(c->out, p, n);
+}
+
 int cmd_normalize(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -104,13 +119,15 @@ int cmd_normalize(int argc, char **argv)
         {"report", required_argument, NULL, 'r'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
+        {"progress", no_argument, NULL, 'P'},
+        {"no-progress", no_argument, NULL, 'Q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli_tables tables = {0};
     onoma_options opt = {0, NULL, 1, NULL};
     const char *output = NULL, *report = NULL;
-    int c;
+    int c, progress = CLI_PROGRESS_AUTO;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":t:s:o:j:h", longopts, NULL)) != -1) {
         int handled = cli_tables_option(&tables, c, optarg);
@@ -142,6 +159,8 @@ int cmd_normalize(int argc, char **argv)
             opt.jobs = (unsigned)n;
             break;
         }
+        case 'P': progress = CLI_PROGRESS_ON; break;
+        case 'Q': progress = CLI_PROGRESS_OFF; break;
         case 'h':
             fputs(help, stdout);
             return fclose(stdout) ? EXIT_FINDINGS : 0;
@@ -182,6 +201,8 @@ int cmd_normalize(int argc, char **argv)
     char *stdin_only[] = {"-"};
     char **files = optind < argc ? argv + optind : stdin_only;
     int nfiles = optind < argc ? argc - optind : 1;
+    cli_progress *pg = cli_progress_start(progress, cli_progress_size(files, nfiles), !output && isatty(1));
+    uint64_t done = 0;
     for (int i = 0; i < nfiles && ok; i++) {
         int fd = cli_open_input(files[i]);
         if (fd < 0) {
@@ -192,14 +213,20 @@ int cmd_normalize(int argc, char **argv)
         out.line_flush = fd == 0 && isatty(0);
         rctx.file = name;
         onoma_normalizer_set_name(nz, name);
-        if (onoma_normalize_fd(nz, fd, cli_out_write, &out, &e)) {
+        cli_progress_track(pg, fd, done);
+        counted cw = {&out, pg};
+        if (onoma_normalize_fd(nz, fd, pg ? counted_write : cli_out_write, pg ? (void *)&cw : (void *)&out, &e)) {
+            cli_progress_stop(&pg); /* the message gets a clean line */
             if (!out.failed && !(have_rep && rep.failed))
                 cli_report(&e);
             ok = 0;
         }
+        done += cli_progress_size(&files[i], 1);
+        cli_progress_track(pg, -1, done);
         if (fd > 0)
             close(fd);
     }
+    cli_progress_stop(&pg);
     onoma__buf_free(&rctx.line);
     if (have_rep && cli_out_close(&rep, ok))
         ok = 0;

@@ -12,6 +12,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"normalize", cmd_normalize, "rewrite variant spellings of known names to their canonical form"},
+    {"check", cmd_check, "report spellings of names that differ from a house style (and fix them)"},
+    {"lsp", cmd_lsp, "a Language Server Protocol server: check documents in an editor"},
     {"lookup", cmd_lookup, "look names up in the tables"},
     {"key", cmd_key, "print the name key of each line (spellings of one name meet)"},
     {"match", cmd_match, "score two names and decide whether they are the same"},

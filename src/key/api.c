@@ -36,7 +36,11 @@ int onoma__key_error(int code, onoma_error *err)
 
 int onoma_default_keyrules_path(char *buf, size_t cap)
 {
-    /* beside the bundled name table (share/onoma/keys), else the installed one */
+    /* $ONOMA_KEY_RULES (as onoma check has it), else beside the bundled name
+     * table (share/onoma/keys), else the installed one */
+    const char *env = getenv("ONOMA_KEY_RULES");
+    if (env && *env)
+        return snprintf(buf, cap, "%s", env);
     char names[PATH_MAX];
     struct stat st;
     int n = onoma_default_tables_path(names, sizeof names);
