@@ -558,7 +558,8 @@ int onoma_cluster_groups(onoma_cluster *c, onoma_cluster_fn fn, void *ctx, onoma
     }
     if (rc)
         goto done;
-    qsort(sp, nsp, sizeof *sp, cmp_block);
+    if (nsp > 1)
+        qsort(sp, nsp, sizeof *sp, cmp_block);
     /* 3. within a block: a spelling joins the first group whose most
      *    frequent spelling it matches, else starts one */
     uint32_t ngroup = 0;
@@ -599,7 +600,8 @@ int onoma_cluster_groups(onoma_cluster *c, onoma_cluster_fn fn, void *ctx, onoma
     }
     if (rc)
         goto done;
-    qsort(sp, nsp, sizeof *sp, cmp_group);
+    if (nsp > 1)
+        qsort(sp, nsp, sizeof *sp, cmp_group);
     /* 4. groups of two spellings or more, largest first */
     for (size_t b = 0; b < nsp && !rc;) {
         size_t e = b;
@@ -618,7 +620,8 @@ int onoma_cluster_groups(onoma_cluster *c, onoma_cluster_fn fn, void *ctx, onoma
         goto done;
     for (size_t g = 0; g < ngs; g++)
         gs[g].head = &sp[gs[g].first];
-    qsort(gs, ngs, sizeof *gs, cmp_gsum);
+    if (ngs > 1)
+        qsort(gs, ngs, sizeof *gs, cmp_gsum);
     capout = 0;
     for (size_t g = 0; g < ngs && !rc; g++) {
         if (onoma__kr_grow((void **)&out, &capout, gs[g].n, sizeof *out)) {

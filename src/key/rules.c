@@ -652,7 +652,8 @@ static int finish(onoma__keyrules *r)
         if (st->nrules > UINT16_MAX)
             return ONOMA__KEY_ERULE;
     }
-    qsort(r->maps, r->nmaps, sizeof *r->maps, cmp_map);
+    if (r->nmaps > 1) /* qsort wants an array, even an empty one */
+        qsort(r->maps, r->nmaps, sizeof *r->maps, cmp_map);
     return 0;
 }
 
