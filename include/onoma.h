@@ -266,7 +266,7 @@ ONOMA_EXTERN int onoma_normalize(const onoma_tables *t, const onoma_options *opt
 
 /* Name keys (docs/keys.md): spellings of one name get one key, so that
  * unseen variants meet ("Qasim Suleimani", "Ghassem Solaimani" and
- * قاسم سلیمانی all give "ksm slmni"). Name match: a similarity of two names
+ * قاسم سلیمانی all give "ksm srmni"). Name match: a similarity of two names
  * in [0, 1] and a same/different decision. Both are made by rules read from
  * text files (share/onoma/keys; users may write their own) and never
  * consult the tables, so they work for names nobody listed. */

@@ -12,7 +12,7 @@ static const char help[] =
     "Print the name key of each input line: one name a line in, exactly one key\n"
     "a line out, in order (an empty line gives an empty key). Spellings of one\n"
     "name share a key: 'Qasem Soleimani', 'Ghassem Solaimani' and 'قاسم سلیمانی'\n"
-    "all give 'ksm slmni'. Purely rule-based (share/onoma/keys, docs/keys.md):\n"
+    "all give 'ksm srmni'. Purely rule-based (share/onoma/keys, docs/keys.md):\n"
     "it never looks at the tables, so it works for names nobody listed.\n"
     "\n"
     "  -l, --lang L       rules for language L only (ar, fa, ru, uk, tr, el, ...);\n"
