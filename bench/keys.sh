@@ -37,14 +37,15 @@ run() {
         /usr/bin/time -f '%e %U %S' "$@" > /dev/null 2> "$TMP/time"
     awk 'END {print $1, $2 + $3}' "$TMP/time"
 }
-# rate N LINES "$@": calibrates N so that the run takes at least WORK s
+# rate LINES "$@": repeats the input until the run takes at least WORK s
 rate() {
     local lines=$1; shift
-    local t
+    local n=1 t
     t=$(run 1 "$@")
-    local n
-    n=$(awk -v t="${t%% *}" -v w="$WORK" 'BEGIN {n = int(w / (t > 0.01 ? t : 0.01)) + 1; print n < 1 ? 1 : n}')
-    t=$(run "$n" "$@")
+    while awk -v t="${t%% *}" -v w="$WORK" 'BEGIN {exit !(t < w)}'; do
+        n=$(awk -v n="$n" -v t="${t%% *}" -v w="$WORK" 'BEGIN {m = int(n * 1.15 * w / (t > 0.05 ? t : 0.05)) + 1; print m > 2 * n ? m : 2 * n}')
+        t=$(run "$n" "$@")
+    done
     awk -v n="$n" -v l="$lines" -v w="${t%% *}" -v c="${t##* }" \
         'BEGIN {printf "%d x %d lines: %.2f s wall, %.2f s CPU | %.0f | %.0f", n, l, w, c, n * l / w, n * l / c}'
 }
