@@ -12,6 +12,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"normalize", cmd_normalize, "rewrite variant spellings of known names to their canonical form"},
+    {"translit", cmd_translit, "transliterate text and names into Latin script by a published scheme"},
     {"lookup", cmd_lookup, "look names up in the tables"},
     {"compile", cmd_compile, "check text tables and compile them into one binary table"},
     {"tables", cmd_tables, "list the loaded tables and styles"},
