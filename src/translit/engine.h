@@ -96,9 +96,13 @@ typedef struct onoma__tok {
 /* Compile rt (once, thread-safe) and give this thread its copy. */
 int onoma__rt_get(onoma_translit *tr, long idx, UTransliterator **out, onoma_error *err);
 
-/* Transliterate one line s[0..n) (valid UTF-8 unless KEEP, no '\n'),
- * appending to tr->out. */
-int onoma__translit_line(onoma_translit *tr, const char *s, size_t n, onoma_error *err);
+/* Transliterate one line s[0..n) (no '\n'), appending to tr->out. A byte
+ * that is not UTF-8 (or a NUL) without KEEP: returns ONOMA_EUTF8 (or
+ * ONOMA_ENUL) with its offset in *bad and err untouched, output unchanged. */
+int onoma__translit_line(onoma_translit *tr, const char *s, size_t n, size_t *bad, onoma_error *err);
+
+/* Character classes the word path needs (once). */
+void onoma__line_init(void);
 
 /* Names model hook (names_model.c, when built in). */
 int onoma__names_hook_open(onoma__tshared *sh, onoma_error *err);

@@ -21,6 +21,7 @@
  * as a whole. scheme_mode() (translit.c) accepts FEATURE only for rule
  * files whose space-crossing rules are all of the known kinds. */
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <unicode/uchar.h>
 
@@ -43,10 +44,14 @@ static int all_spaces(const char *s, size_t n)
 
 /* ------------------------------------------------------------ words */
 
-static int tokenize(onoma_translit *tr, const char *str, size_t n)
+/* Cut the line into words; *bad = offset of the first byte that is not
+ * valid UTF-8 (or a NUL, unless nul_ok), n if none. Invalid bytes are left
+ * out of words (KEEP copies them as they are). */
+static int tokenize(onoma_translit *tr, const char *str, size_t n, int nul_ok, size_t *bad)
 {
     const unsigned char *s = (const unsigned char *)str;
     tr->ntoks = 0;
+    *bad = n;
     size_t i = 0;
     while (i < n) {
         while (i < n && is_ws(s[i]))
@@ -55,13 +60,24 @@ static int tokenize(onoma_translit *tr, const char *str, size_t n)
             break;
         onoma__tok t = {(uint32_t)i, 0, ONOMA__SCRIPT_OTHER, 1, 0, 0, 0, -1, 0};
         while (i < n && !is_ws(s[i])) {
-            if (s[i] < 0x80) {
+            unsigned c = s[i];
+            if (c < 0x80) {
+                if (!c && !nul_ok && *bad == n)
+                    *bad = i;
                 i++;
                 continue;
             }
             uint32_t cp;
-            int len = onoma__utf8_decode(s + i, n - i, &cp);
+            int len;
+            if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+                cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu); /* the common case, inline */
+                len = 2;
+            } else {
+                len = onoma__utf8_decode(s + i, n - i, &cp);
+            }
             if (len <= 0) {
+                if (*bad == n)
+                    *bad = i;
                 if (i == t.s) { /* an invalid byte (KEEP): left out of words */
                     i++;
                     t.s = (uint32_t)i;
@@ -70,8 +86,8 @@ static int tokenize(onoma_translit *tr, const char *str, size_t n)
                 break;
             }
             t.ascii = 0;
-            if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-                cp == 0xFEFF)
+            if (cp >= 0x200B && ((cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+                                 cp == 0xFEFF))
                 t.format = 1;
             int sc = onoma__cp_script(cp);
             if (sc != ONOMA__SCRIPT_OTHER) {
@@ -99,6 +115,8 @@ static int tokenize(onoma_translit *tr, const char *str, size_t n)
             uint32_t cp;
             if (onoma__utf8_decode(s + i, n - i, &cp) > 0)
                 break;
+            if (*bad == n)
+                *bad = i;
             i++;
         }
     }
@@ -107,14 +125,17 @@ static int tokenize(onoma_translit *tr, const char *str, size_t n)
 
 /* ------------------------------------------------- neighbour classes */
 
-static inline int arab_letter(uint32_t cp)
+/* Classes of U+0600..U+06FF, from ICU once (the hot path asks per word). */
+enum { C_LETTER = 1, C_MARK = 2, C_UNUSUAL = 4 };
+static uint8_t arab_cls[256];
+static pthread_once_t arab_once = PTHREAD_ONCE_INIT;
+
+static int slow_letter(uint32_t cp)
 {
-    if (onoma__cp_script(cp) != ONOMA__SCRIPT_ARAB || cp >= 0xFB50)
-        return 0;
-    return u_isalpha((UChar32)cp) && cp != 0x0640;
+    return onoma__cp_script(cp) == ONOMA__SCRIPT_ARAB && cp < 0xFB50 && cp != 0x0640 && u_isalpha((UChar32)cp);
 }
 
-static inline int arab_mark(uint32_t cp)
+static int slow_mark(uint32_t cp)
 {
     if (onoma__cp_script(cp) != ONOMA__SCRIPT_ARAB || cp >= 0xFB50)
         return 0;
@@ -124,14 +145,42 @@ static inline int arab_mark(uint32_t cp)
 
 /* Characters whose effect on the rules cannot be summed up by a class:
  * removed or rewritten before the rules look (tatweel, format controls,
- * presentation forms, private use), or a bare mark. */
-static inline int unusual(uint32_t cp)
+ * presentation forms, private use). */
+static int slow_unusual(uint32_t cp)
 {
     if (cp == 0x0640 || (cp >= 0xFB50 && cp < 0xFF00 && onoma__cp_script(cp) == ONOMA__SCRIPT_ARAB))
         return 1;
     int8_t t = u_charType((UChar32)cp);
     return t == U_FORMAT_CHAR || t == U_PRIVATE_USE_CHAR || t == U_UNASSIGNED || t == U_CONTROL_CHAR ||
            t == U_SURROGATE;
+}
+
+static void arab_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t cp = 0x600 + i;
+        arab_cls[i] = (uint8_t)((slow_letter(cp) ? C_LETTER : 0) | (slow_mark(cp) ? C_MARK : 0) |
+                                (slow_unusual(cp) ? C_UNUSUAL : 0));
+    }
+}
+
+void onoma__line_init(void) { pthread_once(&arab_once, arab_init); }
+
+static inline int arab_letter(uint32_t cp)
+{
+    return cp - 0x600u < 256u ? (arab_cls[cp - 0x600] & C_LETTER) != 0 : cp > 0x6FF && slow_letter(cp);
+}
+
+static inline int arab_mark(uint32_t cp)
+{
+    return cp - 0x600u < 256u ? (arab_cls[cp - 0x600] & C_MARK) != 0 : cp > 0x6FF && slow_mark(cp);
+}
+
+static inline int unusual(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp < 0x20 || cp == 0x7F;
+    return cp - 0x600u < 256u ? (arab_cls[cp - 0x600] & C_UNUSUAL) != 0 : slow_unusual(cp);
 }
 
 static uint32_t last_cp(const char *s, size_t n, size_t *at)
@@ -202,6 +251,8 @@ static int left_class(const char *a, size_t an, const char *w, size_t wn, const 
         *idn = an - start;
         return ONOMA__NB_ID;
     }
+    if (c < 0x80)
+        return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? ONOMA__NB_LET : ONOMA__NB_OTH;
     if (c == 0x2018 || c == 0x2019 || c == 0x02BE || c == 0x02BF || u_isalpha((UChar32)c))
         return ONOMA__NB_LET;
     int8_t t = u_charType((UChar32)c);
@@ -574,12 +625,15 @@ static void chain_of(const onoma_translit *tr, const char *line, size_t i, size_
     *cj = b;
 }
 
-int onoma__translit_line(onoma_translit *tr, const char *line, size_t n, onoma_error *err)
+int onoma__translit_line(onoma_translit *tr, const char *line, size_t n, size_t *bad, onoma_error *err)
 {
     const onoma__tshared *sh = tr->sh;
-    int rc = tokenize(tr, line, n);
+    int keep = (sh->flags & ONOMA_TRANSLIT_INVALID_KEEP) != 0;
+    int rc = tokenize(tr, line, n, keep, bad);
     if (rc)
         return onoma__error(err, rc, tr->name, 0, 0, NULL);
+    if (*bad < n && !keep)
+        return line[*bad] ? ONOMA_EUTF8 : ONOMA_ENUL; /* the caller reports or replaces */
     plan p;
     if ((rc = make_plan(tr, line, &p, err)))
         return rc;

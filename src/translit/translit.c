@@ -285,6 +285,7 @@ static int shared_new(const onoma_translit_options *opt, onoma__tshared **out, o
         return onoma__error(err, ONOMA_EINVAL, NULL, 0, 0, "INVALID_KEEP and INVALID_REPLACE exclude each other");
     if (onoma__chars_init())
         return onoma__error(err, ONOMA_EICU, NULL, 0, 0, "cannot load ICU character data");
+    onoma__line_init();
     onoma__tshared *sh = calloc(1, sizeof *sh);
     if (!sh)
         return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
@@ -587,49 +588,70 @@ static int emit(onoma_write_fn sink, void *ctx, onoma__buf *b)
     return r ? (r < 0 ? r : ONOMA_EABORTED) : 0;
 }
 
+/* s[0..n) with every invalid sequence (and NUL) replaced by U+FFFD, in tr->rep. */
+static int replace_invalid(onoma_translit *tr, const char *s, size_t n)
+{
+    onoma__buf *l = &tr->rep;
+    l->len = 0;
+    for (size_t i = 0; i < n;) {
+        size_t ok = onoma__utf8_check(s + i, n - i, 0);
+        if (onoma__buf_put(l, s + i, ok))
+            return ONOMA_ENOMEM;
+        i += ok;
+        if (i >= n)
+            break;
+        uint32_t skip = 1;
+        if (s[i] == 0 || onoma__utf8_decode((const unsigned char *)s + i, n - i, &skip) != 0)
+            skip = 1; /* NUL, or a sequence cut by the line's end: a byte at a time */
+        if (onoma__buf_put(l, "\xEF\xBF\xBD", 3))
+            return ONOMA_ENOMEM;
+        i += skip ? skip : 1;
+    }
+    return 0;
+}
+
+static int invalid_at(onoma_translit *tr, const char *s, size_t bad, uint64_t off, onoma_error *err)
+{
+    int nul = s[bad] == 0;
+    int rc = onoma__error(err, nul ? ONOMA_ENUL : ONOMA_EUTF8, tr->name, tr->lineno, off + bad,
+                          nul ? "NUL byte at byte %llu (line %llu)" : "invalid UTF-8 at byte %llu (line %llu)",
+                          (unsigned long long)(off + bad), (unsigned long long)tr->lineno);
+    if (err)
+        err->column = onoma__utf8_count(s, bad) + 1;
+    return rc;
+}
+
 /* One line s[0..n) at absolute offset off: checked, then transliterated. */
 static int do_line(onoma_translit *tr, const char *s, size_t n, uint64_t off, onoma_error *err)
 {
     unsigned f = tr->sh->flags;
-    size_t bad = onoma__utf8_check(s, n, (f & ONOMA_TRANSLIT_INVALID_KEEP) != 0);
-    if (bad < n) {
-        if (!(f & (ONOMA_TRANSLIT_INVALID_KEEP | ONOMA_TRANSLIT_INVALID_REPLACE))) {
-            int nul = s[bad] == 0;
-            int rc = onoma__error(err, nul ? ONOMA_ENUL : ONOMA_EUTF8, tr->name, tr->lineno, off + bad,
-                                  nul ? "NUL byte at byte %llu (line %llu)" : "invalid UTF-8 at byte %llu (line %llu)",
-                                  (unsigned long long)(off + bad), (unsigned long long)tr->lineno);
-            if (err)
-                err->column = onoma__utf8_count(s, bad) + 1;
-            return rc;
-        }
-        if (f & ONOMA_TRANSLIT_INVALID_REPLACE) {
-            onoma__buf *l = &tr->rep;
-            l->len = 0;
-            for (size_t i = 0; i < n;) {
-                size_t ok = onoma__utf8_check(s + i, n - i, 0);
-                onoma__buf_put(l, s + i, ok);
-                i += ok;
-                if (i >= n)
-                    break;
-                uint32_t skip = 1;
-                if (s[i] == 0 || onoma__utf8_decode((const unsigned char *)s + i, n - i, &skip) != 0)
-                    skip = 1; /* NUL, or a truncated sequence at the line's end: one byte at a time */
-                onoma__buf_put(l, "\xEF\xBF\xBD", 3);
-                i += skip ? skip : 1;
-            }
-            if (onoma__buf_putc(l, 0))
-                return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
-            l->len--;
-            s = l->data;
-            n = l->len;
-        }
-    }
     if (tr->nz) {
-        int rc = names_pass(tr, &s, &n, err);
-        if (rc)
-            return rc;
+        /* the names pass reads the line first: check it here */
+        size_t bad = onoma__utf8_check(s, n, (f & ONOMA_TRANSLIT_INVALID_KEEP) != 0);
+        if (bad < n && !(f & (ONOMA_TRANSLIT_INVALID_KEEP | ONOMA_TRANSLIT_INVALID_REPLACE)))
+            return invalid_at(tr, s, bad, off, err);
+        if (bad < n && (f & ONOMA_TRANSLIT_INVALID_REPLACE)) {
+            if (replace_invalid(tr, s, n))
+                return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
+            s = tr->rep.data;
+            n = tr->rep.len;
+        }
+        if (!(bad < n && (f & ONOMA_TRANSLIT_INVALID_KEEP))) {
+            int rc = names_pass(tr, &s, &n, err);
+            if (rc)
+                return rc;
+        }
     }
-    return onoma__translit_line(tr, s, n, err);
+    size_t bad;
+    int rc = onoma__translit_line(tr, s, n, &bad, err);
+    if (rc != ONOMA_EUTF8 && rc != ONOMA_ENUL)
+        return rc;
+    if (!(f & ONOMA_TRANSLIT_INVALID_REPLACE))
+        return invalid_at(tr, s, bad, off, err);
+    if (replace_invalid(tr, s, n))
+        return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
+    rc = onoma__translit_line(tr, tr->rep.data, tr->rep.len, &bad, err);
+    return rc == ONOMA_EUTF8 || rc == ONOMA_ENUL ? onoma__error(err, rc, tr->name, tr->lineno, off, NULL) : rc;
 }
 
 /* Lines of tr->in; with final, the rest too. */
