@@ -118,11 +118,19 @@ static int run_str(onoma_translit *tr, UTransliterator *t, const char *s, onoma_
     return rc;
 }
 
+static int probe_into(onoma_translit *tr, onoma__rt *R, onoma__buf *b, onoma_error *err);
+
 /* Whether ASCII punctuation is changed; the stand-ins' output (FEATURE). */
 static int probe(onoma_translit *tr, onoma__rt *R, onoma_error *err)
 {
-    (void)err;
-    onoma__buf *b = &tr->tmp;
+    onoma__buf own = {0}, *b = &own; /* not a buffer of tr: a caller may be using those */
+    int rc = probe_into(tr, R, b, err);
+    onoma__buf_free(&own);
+    return rc;
+}
+
+static int probe_into(onoma_translit *tr, onoma__rt *R, onoma__buf *b, onoma_error *err)
+{
     static const char punct[] = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
     if (run_str(tr, R->proto, punct, b))
         return onoma__error(err, ONOMA_EICU, NULL, 0, 0, "transliteration failed");
