@@ -31,6 +31,8 @@ struct onoma__reader {
     int eof;
     int strip_bom;    /* drop a U+FEFF at the start of the decoded text */
     unsigned long long lines; /* line ends delivered */
+    onoma__buf out;   /* converted, not yet delivered */
+    size_t out_pos;
     onoma_error err;
     int failed;
 };
@@ -226,6 +228,7 @@ void onoma__reader_close(onoma__reader **rp)
     if (r->cd != (iconv_t)-1)
         iconv_close(r->cd);
     onoma__buf_free(&r->raw);
+    onoma__buf_free(&r->out);
     free(r->name);
     free(r);
     *rp = NULL;
@@ -237,43 +240,15 @@ static void count_lines(onoma__reader *r, const char *p, size_t n)
         r->lines++;
 }
 
-long onoma__reader_read(void *ctx, char *buf, size_t cap)
+/* Convert the next piece into r->out: its length, 0 at the end, or an error. */
+static long convert(onoma__reader *r)
 {
-    onoma__reader *r = ctx;
-    if (r->failed)
-        return r->err.code ? r->err.code : ONOMA_EIO;
-    if (cap > (1u << 30))
-        cap = 1u << 30;
-    if (r->direct) {
-        for (;;) {
-            ssize_t n = read(r->fd, buf, cap);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0) {
-                onoma__error(&r->err, ONOMA_EIO, r->name, 0, 0, "read error: %s", strerror(errno));
-                r->failed = 1;
-                return ONOMA_EIO;
-            }
-            return (long)n;
-        }
-    }
-    if (r->utf8) {
-        /* what was read ahead, then the rest */
-        if (r->raw_pos < r->raw.len) {
-            size_t n = r->raw.len - r->raw_pos;
-            if (n > cap)
-                n = cap;
-            memcpy(buf, r->raw.data + r->raw_pos, n);
-            r->raw_pos += n;
-            return (long)n;
-        }
-        r->direct = 1;
-        return onoma__reader_read(r, buf, cap);
-    }
+    const size_t cap = 1u << 16;
+    if (onoma__buf_reserve(&r->out, cap))
+        return ONOMA_ENOMEM;
+    char *buf = r->out.data;
     size_t outn = 0;
     while (outn == 0) {
-        if (cap < 8)
-            return ONOMA_EINVAL;
         int rc = fill(r, 16);
         if (rc)
             return rc;
@@ -317,11 +292,60 @@ long onoma__reader_read(void *ctx, char *buf, size_t cap)
             memmove(buf, buf + 3, outn - 3);
             outn -= 3;
             if (!outn)
-                return onoma__reader_read(r, buf, cap);
+                return convert(r);
         }
     }
     count_lines(r, buf, outn);
+    r->out.len = outn;
     return (long)outn;
+}
+
+
+long onoma__reader_read(void *ctx, char *buf, size_t cap)
+{
+    onoma__reader *r = ctx;
+    if (r->failed)
+        return r->err.code ? r->err.code : ONOMA_EIO;
+    if (cap > (1u << 30))
+        cap = 1u << 30;
+    if (r->direct) {
+        for (;;) {
+            ssize_t n = read(r->fd, buf, cap);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                onoma__error(&r->err, ONOMA_EIO, r->name, 0, 0, "read error: %s", strerror(errno));
+                r->failed = 1;
+                return ONOMA_EIO;
+            }
+            return (long)n;
+        }
+    }
+    if (r->utf8) {
+        /* what was read ahead, then the rest */
+        if (r->raw_pos < r->raw.len) {
+            size_t n = r->raw.len - r->raw_pos;
+            if (n > cap)
+                n = cap;
+            memcpy(buf, r->raw.data + r->raw_pos, n);
+            r->raw_pos += n;
+            return (long)n;
+        }
+        r->direct = 1;
+        return onoma__reader_read(r, buf, cap);
+    }
+    if (r->out_pos == r->out.len) {
+        r->out.len = r->out_pos = 0;
+        long k = convert(r);
+        if (k <= 0)
+            return k;
+    }
+    size_t n = r->out.len - r->out_pos;
+    if (n > cap)
+        n = cap;
+    memcpy(buf, r->out.data + r->out_pos, n);
+    r->out_pos += n;
+    return (long)n;
 }
 
 const onoma_error *onoma__reader_error(const onoma__reader *r) { return &r->err; }

@@ -58,6 +58,7 @@ typedef struct onoma__tshared {
     long all_rt;      /* icu:ID or a scheme of no known script: every non-ASCII word */
     long any_rt;      /* Any-Latin for other scripts (ANY, ASCII) */
     long ascii_rt;    /* the ASCII pass (ASCII) */
+    long fix_rt;      /* Any-Latin for letters a scheme left in its script (none should) */
     long names_rt[ONOMA__L_COUNT]; /* names model per language (NAMES), -1: none */
     void *names_model[ONOMA__L_COUNT];
     const onoma_tables *tables;

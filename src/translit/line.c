@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include "common/error.h"
 #include "common/hash.h"
@@ -324,10 +325,70 @@ static int title_words(onoma__buf *b, size_t from, onoma__buf *tmp)
     return onoma__buf_put(b, tmp->data, tmp->len);
 }
 
-/* NAMES title case and the ASCII pass over b[from..). */
+/* A letter of a transliterated script in b[from..)? */
+static int residue_in(const onoma__buf *b, size_t from)
+{
+    for (size_t i = from; i < b->len;) {
+        unsigned char c = (unsigned char)b->data[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        int len = onoma__utf8_decode((const unsigned char *)b->data + i, b->len - i, &cp);
+        if (len <= 0) {
+            i++;
+            continue;
+        }
+        i += (size_t)len;
+        if (onoma__cp_script(cp) != ONOMA__SCRIPT_OTHER && u_isalpha((UChar32)cp)) {
+            UErrorCode st = U_ZERO_ERROR;
+            UScriptCode sc = uscript_getScript((UChar32)cp, &st);
+            if (sc == USCRIPT_ARABIC || sc == USCRIPT_CYRILLIC || sc == USCRIPT_GREEK || sc == USCRIPT_HEBREW)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* No letter of a transliterated script may be left: what a scheme misses
+ * goes through Any-Latin, and what that misses is dropped. */
+static int no_residue(onoma_translit *tr, onoma__buf *b, size_t from, onoma_error *err)
+{
+    if (!residue_in(b, from))
+        return 0;
+    tr->tmp.len = 0;
+    int rc = apply(tr, tr->sh->fix_rt, b->data + from, b->len - from, &tr->tmp, err);
+    if (rc)
+        return rc;
+    b->len = from;
+    for (size_t i = 0; i < tr->tmp.len;) {
+        uint32_t cp;
+        int len = onoma__utf8_decode((const unsigned char *)tr->tmp.data + i, tr->tmp.len - i, &cp);
+        if (len <= 0)
+            len = 1;
+        else if (onoma__cp_script(cp) != ONOMA__SCRIPT_OTHER && u_isalpha((UChar32)cp)) {
+            UErrorCode st = U_ZERO_ERROR;
+            UScriptCode sc = uscript_getScript((UChar32)cp, &st);
+            if (sc == USCRIPT_ARABIC || sc == USCRIPT_CYRILLIC || sc == USCRIPT_GREEK || sc == USCRIPT_HEBREW) {
+                i += (size_t)len;
+                continue;
+            }
+        }
+        if (onoma__buf_put(b, tr->tmp.data + i, (size_t)len))
+            return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
+        i += (size_t)len;
+    }
+    return 0;
+}
+
+/* Residue, NAMES title case and the ASCII pass over b[from..). */
 static int finish_unit(onoma_translit *tr, onoma__buf *b, size_t from, onoma_error *err)
 {
     const onoma__tshared *sh = tr->sh;
+    int rc0 = no_residue(tr, b, from, err);
+    if (rc0)
+        return rc0;
     if ((sh->flags & ONOMA_TRANSLIT_NAMES) && title_words(b, from, &tr->tmp))
         return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
     if ((sh->flags & ONOMA_TRANSLIT_ASCII) && sh->ascii_rt >= 0) {
@@ -604,12 +665,20 @@ static int make_plan(onoma_translit *tr, const char *line, plan *p, onoma_error 
             best = present[sc];
             p->main = p->script_rt[sc];
         }
-    if (p->main >= 0) {
-        UTransliterator *t;
-        int rc = onoma__rt_get(tr, p->main, &t, err);
-        if (rc)
-            return rc;
-    }
+    /* compiled now: what they are (mode, stand-ins) is read below */
+    long need[ONOMA__SCRIPT_COUNT + 2];
+    size_t nn = 0;
+    for (int sc = 1; sc < ONOMA__SCRIPT_COUNT; sc++)
+        need[nn++] = p->script_rt[sc];
+    need[nn++] = p->other_nonascii ? (sh->all_rt >= 0 ? sh->all_rt : sh->any_rt) : -1;
+    need[nn++] = sh->ascii_rt;
+    for (size_t k = 0; k < nn; k++)
+        if (need[k] >= 0) {
+            UTransliterator *t;
+            int rc = onoma__rt_get(tr, need[k], &t, err);
+            if (rc)
+                return rc;
+        }
     return 0;
 }
 

@@ -302,7 +302,7 @@ static int shared_new(const onoma_translit_options *opt, onoma__tshared **out, o
     sh->tables = opt->tables;
     sh->jobs = opt->jobs ? opt->jobs : 1;
     sh->cache_bytes = opt->cache_bytes ? opt->cache_bytes : DEFAULT_CACHE;
-    sh->all_rt = sh->any_rt = sh->ascii_rt = -1;
+    sh->all_rt = sh->any_rt = sh->ascii_rt = sh->fix_rt = -1;
     for (int i = 0; i < ONOMA__SCRIPT_COUNT; i++) {
         sh->script_rt[i] = -1;
         sh->script_lang[i] = -1;
@@ -315,7 +315,7 @@ static int shared_new(const onoma_translit_options *opt, onoma__tshared **out, o
         shared_free(sh);
         return rc;
     }
-    sh->rt = calloc(sh->schemes.n + 4 + ONOMA__L_COUNT, sizeof *sh->rt);
+    sh->rt = calloc(sh->schemes.n + 5 + ONOMA__L_COUNT, sizeof *sh->rt);
     if (!sh->rt || (opt->style && !(sh->style = strdup(opt->style)))) {
         shared_free(sh);
         return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
@@ -385,6 +385,8 @@ static int shared_new(const onoma_translit_options *opt, onoma__tshared **out, o
         sh->any_rt = add_rt(sh, ONOMA__RT_ICU, -1, "Any-Latin", ONOMA__SCRIPT_OTHER);
     if (!rc && (opt->flags & ONOMA_TRANSLIT_ASCII))
         sh->ascii_rt = add_rt(sh, ONOMA__RT_ICU, -1, "onoma-ascii", ONOMA__SCRIPT_OTHER);
+    if (!rc)
+        sh->fix_rt = add_rt(sh, ONOMA__RT_ICU, -1, "Any-Latin", ONOMA__SCRIPT_OTHER);
     if (!rc && (opt->flags & ONOMA_TRANSLIT_NAMES)) {
         rc = onoma__names_hook_open(sh, err);
         for (int li = 0; li < ONOMA__L_COUNT && !rc; li++)
