@@ -25,6 +25,8 @@ static const char help[] =
     "      --any-case           let words written in lower case match names (by default\n"
     "                           'iran' is left alone: only 'Iran', 'IRAN' match)\n"
     "      --report FILE        write JSON Lines: one object per rewrite or ambiguity\n"
+    CLI_ENCODING_HELP
+    "  -v, --verbose            say which encoding each input was read in\n"
     "  -o, --output FILE        write to FILE (atomically: all or nothing)\n"
     "  -j, --jobs N             use N threads on large inputs (output stays in order)\n"
     "  -h, --help               show this help\n"
@@ -94,15 +96,19 @@ int cmd_normalize(int argc, char **argv)
         {"report", required_argument, NULL, 'r'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
+        {"from-encoding", required_argument, NULL, 'E'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli_tables tables = {0};
     onoma_options opt = {0, NULL, 1};
     const char *output = NULL, *report = NULL;
+    /* every byte is kept: a UTF-8 byte-order mark too */
+    cli_decode dec = {NULL, ONOMA__DECODE_KEEP_UTF8_BOM, 0};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":t:s:o:j:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":t:s:o:j:vh", longopts, NULL)) != -1) {
         switch (c) {
         case 't':
             if (cli_tables_add(&tables, optarg))
@@ -114,14 +120,19 @@ int cmd_normalize(int argc, char **argv)
         case 'G': opt.flags |= ONOMA_NO_GUARD; break;
         case 'A': opt.flags |= ONOMA_ANY_CASE; break;
         case 'I':
-            if (strcmp(optarg, "keep") == 0)
+            if (strcmp(optarg, "keep") == 0) {
                 opt.flags |= ONOMA_INVALID_KEEP;
-            else if (strcmp(optarg, "replace") == 0)
+                dec.flags |= ONOMA__DECODE_KEEP;
+            } else if (strcmp(optarg, "replace") == 0) {
                 opt.flags |= ONOMA_INVALID_REPLACE;
+                dec.flags |= ONOMA__DECODE_REPLACE;
+            }
             else if (strcmp(optarg, "error") != 0)
                 return cli_usage("normalize", "--invalid takes error, keep or replace, not '%s'", optarg);
             break;
         case 'r': report = optarg; break;
+        case 'E': dec.encoding = optarg; break;
+        case 'v': dec.verbose = 1; break;
         case 'o': output = optarg; break;
         case 'j': {
             long n = cli_parse_count(optarg, 256);
@@ -180,11 +191,26 @@ int cmd_normalize(int argc, char **argv)
         out.line_flush = fd == 0 && isatty(0);
         rctx.file = name;
         onoma_normalizer_set_name(nz, name);
-        if (onoma_normalize_fd(nz, fd, cli_out_write, &out, &e)) {
+        /* other encodings (and byte-order marks) are read through a pipe
+         * fed by a thread, so that --jobs works the same */
+        onoma__reader *rd = NULL;
+        cli_relay relay;
+        if (cli_reader_open(&dec, fd, name, &rd) || cli_relay_start(&relay, rd, fd)) {
+            onoma__reader_close(&rd);
+            if (fd > 0)
+                close(fd);
+            ok = 0;
+            break;
+        }
+        int rc = onoma_normalize_fd(nz, relay.fd, cli_out_write, &out, &e);
+        if (cli_relay_finish(&relay, 1))
+            ok = 0; /* the input's own error: reported */
+        else if (rc) {
             if (!out.failed && !(have_rep && rep.failed))
                 cli_report(&e);
             ok = 0;
         }
+        onoma__reader_close(&rd);
         if (fd > 0)
             close(fd);
     }

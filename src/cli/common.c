@@ -34,7 +34,7 @@ void cli_warn(const char *fmt, ...)
 void cli_report(const onoma_error *e)
 {
     const char *msg = e->message[0] ? e->message : onoma_strerror(e->code);
-    if (e->file[0] && (e->code == ONOMA_EUTF8 || e->code == ONOMA_ENUL) && strstr(msg, "at byte"))
+    if (e->file[0] && (e->code == ONOMA_EUTF8 || e->code == ONOMA_ENUL || e->code == ONOMA_EENCODING) && strstr(msg, "at byte"))
         cli_error("%s: %s", e->file, msg);
     else if (e->file[0] && e->line && e->column)
         cli_error("%s:%llu:%llu: %s", e->file, (unsigned long long)e->line, (unsigned long long)e->column, msg);
