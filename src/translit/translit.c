@@ -707,7 +707,8 @@ static int consume(onoma_translit *tr, int final, onoma_write_fn sink, void *ctx
     if (!rc)
         rc = emit(sink, ctx, &tr->out);
     tr->out.len = 0;
-    memmove(tr->in.data, tr->in.data + pos, tr->in.len - pos);
+    if (pos)
+        memmove(tr->in.data, tr->in.data + pos, tr->in.len - pos);
     tr->in.len -= pos;
     tr->base += pos;
     return rc;

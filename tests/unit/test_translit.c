@@ -528,7 +528,7 @@ START_TEST(user_scheme)
     onoma_error e;
     ck_assert_int_ge(onoma_translit_schemes(&o, count_scheme, &n, &e), 28);
     ck_assert_int_ge(n, 28);
-    const char *broken = "# id: broken-Cyrl-Latn\nа > ( ;\n";
+    const char *broken = "# id: broken-Cyrl-Latn\nа > $nosuch ;\n";
     const char *bpath = tmp_file(broken, strlen(broken), ".txt");
     o.scheme_files = &bpath;
     o.scheme = "broken-Cyrl-Latn";
