@@ -33,6 +33,12 @@ typedef struct cli_tables {
     int no_defaults;
 } cli_tables;
 int cli_tables_add(cli_tables *t, const char *path);
+/* The long options every table-using subcommand takes: --table (-t), --no-default-tables. */
+#define CLI_TABLE_OPTIONS {"table", required_argument, NULL, 't'}, {"no-default-tables", no_argument, NULL, 'N'}
+/* Handle getopt's c if it is a table option: 1 handled, 0 not one, -1 error (printed). */
+int cli_tables_option(cli_tables *t, int c, const char *arg);
+/* The index of arg in choices (NULL-terminated), or -1 after a usage message. */
+int cli_choice(const char *cmd, const char *opt, const char *arg, const char *const *choices);
 /* Open: bundled (unless no_defaults), ONOMA_TABLES (colon-separated), then --table in order. */
 int cli_tables_open(cli_tables *t, unsigned flags, onoma_tables **out);
 void cli_tables_free(cli_tables *t);

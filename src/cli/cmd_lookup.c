@@ -94,8 +94,7 @@ static int one(onoma_tables *t, const char *style, lk *l, const char *name, size
 int cmd_lookup(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"table", required_argument, NULL, 't'},
-        {"no-default-tables", no_argument, NULL, 'N'},
+        CLI_TABLE_OPTIONS,
         {"style", required_argument, NULL, 's'},
         {"format", required_argument, NULL, 'f'},
         {"from-encoding", required_argument, NULL, 'E'},
@@ -105,22 +104,21 @@ int cmd_lookup(int argc, char **argv)
     cli_tables tables = {0};
     const char *style = NULL;
     cli_decode dec = {NULL, 0, 0};
+    static const char *const formats[] = {"text", "json", NULL};
     int json = 0, c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":t:s:h", longopts, NULL)) != -1) {
+        int handled = cli_tables_option(&tables, c, optarg);
+        if (handled < 0)
+            return EXIT_FINDINGS;
+        if (handled)
+            continue;
         switch (c) {
-        case 't':
-            if (cli_tables_add(&tables, optarg))
-                return EXIT_FINDINGS;
-            break;
-        case 'N': tables.no_defaults = 1; break;
         case 's': style = optarg; break;
         case 'E': dec.encoding = optarg; break;
         case 'f':
-            if (strcmp(optarg, "json") == 0)
-                json = 1;
-            else if (strcmp(optarg, "text") != 0)
-                return cli_usage("lookup", "--format takes text or json, not '%s'", optarg);
+            if ((json = cli_choice("lookup", "--format", optarg, formats)) < 0)
+                return EXIT_USAGE;
             break;
         case 'h':
             fputs(help, stdout);

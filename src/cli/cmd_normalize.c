@@ -86,8 +86,7 @@ static int on_event(void *ctx, const onoma_event *ev)
 int cmd_normalize(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"table", required_argument, NULL, 't'},
-        {"no-default-tables", no_argument, NULL, 'N'},
+        CLI_TABLE_OPTIONS,
         {"style", required_argument, NULL, 's'},
         {"exact", no_argument, NULL, 'x'},
         {"invalid", required_argument, NULL, 'I'},
@@ -109,27 +108,27 @@ int cmd_normalize(int argc, char **argv)
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":t:s:o:j:vh", longopts, NULL)) != -1) {
+        int handled = cli_tables_option(&tables, c, optarg);
+        if (handled < 0)
+            return EXIT_FINDINGS;
+        if (handled)
+            continue;
         switch (c) {
-        case 't':
-            if (cli_tables_add(&tables, optarg))
-                return EXIT_FINDINGS;
-            break;
-        case 'N': tables.no_defaults = 1; break;
         case 's': opt.style = optarg; break;
         case 'x': opt.flags |= ONOMA_EXACT; break;
         case 'G': opt.flags |= ONOMA_NO_GUARD; break;
         case 'A': opt.flags |= ONOMA_ANY_CASE; break;
-        case 'I':
-            if (strcmp(optarg, "keep") == 0) {
-                opt.flags |= ONOMA_INVALID_KEEP;
-                dec.flags |= ONOMA__DECODE_KEEP;
-            } else if (strcmp(optarg, "replace") == 0) {
-                opt.flags |= ONOMA_INVALID_REPLACE;
-                dec.flags |= ONOMA__DECODE_REPLACE;
-            }
-            else if (strcmp(optarg, "error") != 0)
-                return cli_usage("normalize", "--invalid takes error, keep or replace, not '%s'", optarg);
+        case 'I': {
+            static const char *const modes[] = {"error", "keep", "replace", NULL};
+            static const unsigned flags[] = {0, ONOMA_INVALID_KEEP, ONOMA_INVALID_REPLACE};
+            static const unsigned dflags[] = {0, ONOMA__DECODE_KEEP, ONOMA__DECODE_REPLACE};
+            int m = cli_choice("normalize", "--invalid", optarg, modes);
+            if (m < 0)
+                return EXIT_USAGE;
+            opt.flags |= flags[m];
+            dec.flags |= dflags[m];
             break;
+        }
         case 'r': report = optarg; break;
         case 'E': dec.encoding = optarg; break;
         case 'v': dec.verbose = 1; break;

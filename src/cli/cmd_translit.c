@@ -80,8 +80,7 @@ int cmd_translit(int argc, char **argv)
         {"scheme-file", required_argument, NULL, 'F'},
         {"list", no_argument, NULL, 'L'},
         {"names", no_argument, NULL, 'n'},
-        {"table", required_argument, NULL, 't'},
-        {"no-default-tables", no_argument, NULL, 'N'},
+        CLI_TABLE_OPTIONS,
         {"style", required_argument, NULL, 'S'},
         {"ascii", no_argument, NULL, 'a'},
         {"any", no_argument, NULL, 'A'},
@@ -105,6 +104,11 @@ int cmd_translit(int argc, char **argv)
     int list = 0, c, rc = EXIT_FINDINGS;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":l:s:nt:ao:j:vh", longopts, NULL)) != -1) {
+        int handled = cli_tables_option(&tables, c, optarg);
+        if (handled < 0)
+            goto done;
+        if (handled)
+            continue;
         switch (c) {
         case 'l': opt.lang = optarg; break;
         case 's': opt.scheme = optarg; break;
@@ -118,27 +122,23 @@ int cmd_translit(int argc, char **argv)
             break;
         case 'L': list = 1; break;
         case 'n': opt.flags |= ONOMA_TRANSLIT_NAMES; break;
-        case 't':
-            if (cli_tables_add(&tables, optarg))
-                goto oom;
-            break;
-        case 'N': tables.no_defaults = 1; break;
         case 'S': opt.style = optarg; break;
         case 'a': opt.flags |= ONOMA_TRANSLIT_ASCII; break;
         case 'A': opt.flags |= ONOMA_TRANSLIT_ANY; break;
         case 'E': dec.encoding = optarg; break;
-        case 'I':
-            if (strcmp(optarg, "keep") == 0) {
-                opt.flags |= ONOMA_TRANSLIT_INVALID_KEEP;
-                dec.flags |= ONOMA__DECODE_KEEP;
-            } else if (strcmp(optarg, "replace") == 0) {
-                opt.flags |= ONOMA_TRANSLIT_INVALID_REPLACE;
-                dec.flags |= ONOMA__DECODE_REPLACE;
-            } else if (strcmp(optarg, "error") != 0) {
-                rc = cli_usage("translit", "--invalid takes error, keep or replace, not '%s'", optarg);
+        case 'I': {
+            static const char *const modes[] = {"error", "keep", "replace", NULL};
+            static const unsigned flags[] = {0, ONOMA_TRANSLIT_INVALID_KEEP, ONOMA_TRANSLIT_INVALID_REPLACE};
+            static const unsigned dflags[] = {0, ONOMA__DECODE_KEEP, ONOMA__DECODE_REPLACE};
+            int m = cli_choice("translit", "--invalid", optarg, modes);
+            if (m < 0) {
+                rc = EXIT_USAGE;
                 goto done;
             }
+            opt.flags |= flags[m];
+            dec.flags |= dflags[m];
             break;
+        }
         case 'o': output = optarg; break;
         case 'j': {
             long n = cli_parse_count(optarg, 256);

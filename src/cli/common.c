@@ -82,6 +82,34 @@ int cli_tables_add(cli_tables *t, const char *path)
     return 0;
 }
 
+int cli_tables_option(cli_tables *t, int c, const char *arg)
+{
+    if (c == 'N') {
+        t->no_defaults = 1;
+        return 1;
+    }
+    if (c != 't')
+        return 0;
+    if (cli_tables_add(t, arg)) {
+        cli_error("out of memory");
+        return -1;
+    }
+    return 1;
+}
+
+int cli_choice(const char *cmd, const char *opt, const char *arg, const char *const *choices)
+{
+    for (int i = 0; choices[i]; i++)
+        if (strcmp(arg, choices[i]) == 0)
+            return i;
+    char list[256] = "";
+    for (int i = 0; choices[i]; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? (choices[i + 1] ? ", " : " or ") : "",
+                 choices[i]);
+    cli_usage(cmd, "%s takes %s, not '%s'", opt, list, arg);
+    return -1;
+}
+
 void cli_tables_free(cli_tables *t)
 {
     free(t->paths);

@@ -277,6 +277,39 @@ const char *const onoma__nb_standin[4] = {"", "\xD9\x83\xD8\xAA\xD8\xA7\xD8\xA8"
 
 /* ------------------------------------------------------- transforms */
 
+static int apply(onoma_translit *tr, long rt, const char *s, size_t n, onoma__buf *out, onoma_error *err);
+
+/* A word through the names model: its letters; what stands before and
+ * after them (punctuation, digits) through the language's scheme. */
+static int names_word(onoma_translit *tr, long rt, const char *s, size_t n, onoma__buf *out, onoma_error *err)
+{
+    size_t a = n, b = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = onoma__utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (len <= 0)
+            len = 1;
+        else if (u_isalpha((UChar32)cp)) {
+            if (a == n)
+                a = i;
+            b = i + (size_t)len;
+        }
+        i += (size_t)len;
+    }
+    int lang = tr->sh->rt[rt].lang;
+    long scheme = tr->sh->lang_rt[lang];
+    if (a == n) /* no letter */
+        return scheme >= 0 ? apply(tr, scheme, s, n, out, err) : onoma__buf_put(out, s, n);
+    int rc = 0;
+    if (a > 0)
+        rc = scheme >= 0 ? apply(tr, scheme, s, a, out, err) : onoma__buf_put(out, s, a);
+    if (!rc && (rc = onoma__names_hook_run(tr->sh, lang, s + a, b - a, out)))
+        rc = onoma__error(err, rc, tr->name, tr->lineno, 0, "the names model failed (%s)", onoma_strerror(rc));
+    if (!rc && b < n)
+        rc = scheme >= 0 ? apply(tr, scheme, s + b, n - b, out, err) : onoma__buf_put(out, s + b, n - b);
+    return rc;
+}
+
 static int apply(onoma_translit *tr, long rt, const char *s, size_t n, onoma__buf *out, onoma_error *err)
 {
     UTransliterator *t;
@@ -284,7 +317,7 @@ static int apply(onoma_translit *tr, long rt, const char *s, size_t n, onoma__bu
     if (rc)
         return rc;
     if (tr->sh->rt[rt].kind == ONOMA__RT_NAMES)
-        return onoma__names_hook_run(tr->sh, tr->sh->rt[rt].lang, s, n, out);
+        return names_word(tr, rt, s, n, out, err);
     rc = onoma__icu_run(t, &tr->ub, s, n, out);
     if (rc)
         return onoma__error(err, rc, tr->name, tr->lineno, 0, "transliteration failed (%s)", onoma_strerror(rc));

@@ -557,7 +557,11 @@ START_TEST(names)
     o.tables = t;
     o.lang = "fa";
     char *out = tl(&o, "سردار قاسم سلیمانی در تهران، Qassem Suleimani");
-    ck_assert_str_eq(out, "Srdār Qasem Soleimani Dr Tehran, Qassem Suleimani");
+    /* the other words: through the names model where there is one, else
+     * the scheme; title case either way */
+    ck_assert_msg(strstr(out, " Qasem Soleimani ") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, " Tehran, Qassem Suleimani") != NULL, "%s", out);
+    ck_assert_msg(out[0] == 'S' && out[1] >= 'a' && out[1] <= 'z', "%s", out);
     free(out);
     o.style = "ap";
     out = tl(&o, "قاسم سلیمانی");
