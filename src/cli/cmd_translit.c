@@ -41,6 +41,8 @@ static const char help[] =
     "                           exit 1), keep (pass through), replace (U+FFFD)\n"
     "  -o, --output FILE        write to FILE (atomically: all or nothing)\n"
     "  -j, --jobs N             use N threads on large inputs (output stays in order)\n"
+    "      --no-lexicon         no short vowels from the lexicon of Arabic-script names\n"
+    "                           (share/onoma/translit/lexicon/ar.tsv)\n"
     "      --no-cache           transliterate every line as a whole (slow; for checking\n"
     "                           that the word-by-word fast path gives the same output)\n"
     "  -v, --verbose            say which encoding was read, and cache figures\n"
@@ -89,6 +91,7 @@ int cmd_translit(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"no-cache", no_argument, NULL, 'C'},
+        {"no-lexicon", no_argument, NULL, 'X'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -150,6 +153,7 @@ int cmd_translit(int argc, char **argv)
             break;
         }
         case 'C': opt.flags |= ONOMA_TRANSLIT_NO_CACHE; break;
+        case 'X': opt.flags |= ONOMA_TRANSLIT_NO_LEXICON; break;
         case 'v': dec.verbose = 1; break;
         case 'h':
             fputs(help, stdout);

@@ -12,6 +12,7 @@
 #include "translit/cache.h"
 #include "translit/detect.h"
 #include "translit/icu.h"
+#include "translit/lexicon.h"
 #include "translit/scheme.h"
 
 /* How a transform may be run on words instead of whole lines:
@@ -61,6 +62,7 @@ typedef struct onoma__tshared {
     long fix_rt;      /* Any-Latin for letters a scheme left in its script (none should) */
     long names_rt[ONOMA__L_COUNT]; /* names model per language (NAMES), -1: none */
     void *names_model[ONOMA__L_COUNT];
+    onoma__lexicon *lexicon; /* short vowels of Arabic-script name tokens (NULL: none) */
     const onoma_tables *tables;
     char *style;
     unsigned jobs;
@@ -73,7 +75,7 @@ struct onoma_translit {
     UTransliterator **tr; /* per-thread copies, by rt index */
     onoma__tcache cache;
     onoma__ubuf ub;
-    onoma__buf in, line, rep, out, key, tmp, tmp2, syn;
+    onoma__buf in, line, rep, out, key, tmp, tmp2, syn, lexw, lexid, lexl;
     char *name;
     uint64_t base, lineno; /* offset of in.data[0], line number there */
     onoma_normalizer *nz;  /* NAMES: the gazetteer matcher */

@@ -459,8 +459,14 @@ static int run_plan(onoma_translit *tr, const plan *p, const char *s, size_t n, 
 {
     onoma__buf *cur = &tr->tmp2;
     cur->len = 0;
-    if (onoma__buf_put(cur, s, n))
+    long ar = p->script_rt[ONOMA__SCRIPT_ARAB];
+    if (tr->sh->lexicon && ar >= 0 && tr->sh->rt[ar].kind == ONOMA__RT_SCHEME) {
+        /* the lexicon's short vowels, as for words one by one */
+        if (onoma__lexicon_point_text(tr->sh->lexicon, s, n, cur))
+            return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
+    } else if (onoma__buf_put(cur, s, n)) {
         return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
+    }
     long done[ONOMA__SCRIPT_COUNT + 1];
     size_t nd = 0;
     for (int sc = 1; sc <= ONOMA__SCRIPT_COUNT; sc++) {
@@ -543,7 +549,25 @@ static int do_word(onoma_translit *tr, long rt, const char *line, size_t ti, int
             return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
         return 0;
     }
-    /* not seen: transliterate between the stand-ins */
+    /* not seen: the lexicon's short vowels, then transliterate between the
+     * stand-ins */
+    if (tr->sh->lexicon && R->script == ONOMA__SCRIPT_ARAB && R->kind == ONOMA__RT_SCHEME) {
+        tr->lexw.len = 0;
+        int r = onoma__lexicon_point(tr->sh->lexicon, w, wn, &tr->lexw);
+        if (r < 0)
+            return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
+        if (r) {
+            w = tr->lexw.data;
+            wn = tr->lexw.len;
+        }
+        tr->lexid.len = 0;
+        if (id && (r = onoma__lexicon_point(tr->sh->lexicon, id, idn, &tr->lexid)) < 0)
+            return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
+        if (id && r) {
+            id = tr->lexid.data;
+            idn = tr->lexid.len;
+        }
+    }
     onoma__buf *syn = &tr->syn;
     syn->len = 0;
     const char *pre = "";

@@ -266,11 +266,37 @@ static int lang_index(const char *code)
     return -1;
 }
 
+/* The lexicon: lexicon/ar.tsv of the first scheme folder that has one (the
+ * folders of scheme_path, then the bundled one). */
+static int lexicon_open(onoma__tshared *sh, const onoma_translit_options *opt, onoma_error *err)
+{
+    char dirs[4096] = "";
+    if (opt->scheme_path)
+        snprintf(dirs, sizeof dirs, "%s", opt->scheme_path);
+    if (!(opt->flags & ONOMA_TRANSLIT_NO_DEFAULT_SCHEMES)) {
+        char d[2048];
+        int n = onoma__translit_default_dir(d, sizeof d);
+        if (n > 0 && (size_t)n < sizeof d) {
+            size_t l = strlen(dirs);
+            snprintf(dirs + l, sizeof dirs - l, "%s%s", l ? ":" : "", d);
+        }
+    }
+    for (char *save = NULL, *tok = strtok_r(dirs, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/lexicon/ar.tsv", tok);
+        int rc = onoma__lexicon_open(path, &sh->lexicon, err);
+        if (rc != ONOMA_ENOENT)
+            return rc;
+    }
+    return 0;
+}
+
 static void shared_free(onoma__tshared *sh)
 {
     if (!sh)
         return;
     onoma__names_hook_close(sh);
+    onoma__lexicon_close(&sh->lexicon);
     for (size_t i = 0; i < sh->nrt; i++) {
         if (sh->rt[i].proto)
             utrans_close(sh->rt[i].proto);
@@ -387,6 +413,8 @@ static int shared_new(const onoma_translit_options *opt, onoma__tshared **out, o
         sh->ascii_rt = add_rt(sh, ONOMA__RT_ICU, -1, "onoma-ascii", ONOMA__SCRIPT_OTHER);
     if (!rc)
         sh->fix_rt = add_rt(sh, ONOMA__RT_ICU, -1, "Any-Latin", ONOMA__SCRIPT_OTHER);
+    if (!rc && !(opt->flags & ONOMA_TRANSLIT_NO_LEXICON))
+        rc = lexicon_open(sh, opt, err);
     if (!rc && (opt->flags & ONOMA_TRANSLIT_NAMES)) {
         rc = onoma__names_hook_open(sh, err);
         for (int li = 0; li < ONOMA__L_COUNT && !rc; li++)
@@ -440,7 +468,7 @@ static void state_free(onoma_translit *tr)
     free(tr->tr);
     onoma__tcache_free(&tr->cache);
     onoma__ubuf_free(&tr->ub);
-    onoma__buf *bufs[] = {&tr->in, &tr->line, &tr->rep, &tr->out, &tr->key, &tr->tmp, &tr->tmp2, &tr->syn, &tr->spans};
+    onoma__buf *bufs[] = {&tr->lexw, &tr->lexid, &tr->lexl, &tr->in, &tr->line, &tr->rep, &tr->out, &tr->key, &tr->tmp, &tr->tmp2, &tr->syn, &tr->spans};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
         onoma__buf_free(bufs[i]);
     onoma_normalizer_free(&tr->nz);

@@ -71,7 +71,9 @@ same "--any" "nino" tl --any <<< "ნინო"
 same "other scripts stay without --any" "ნინო" tl <<< "ნინო"
 printf 'a  b\r\n\tقاسم\n\nend' > "$TMP/ws.txt"
 tl --lang fa "$TMP/ws.txt" > "$TMP/ws.out"
-check "spacing, CRLF and the missing final newline kept" cmp -s "$TMP/ws.out" <(printf 'a  b\r\n\tQāsm\n\nend')
+check "spacing, CRLF and the missing final newline kept" cmp -s "$TMP/ws.out" <(printf 'a  b\r\n\tQāsem\n\nend')
+same "lexicon: short vowels of a frequent name" "Moḩammad Ḩoseyn" tl --lang fa <<< "محمد حسین"
+same "--no-lexicon" "Mḩmd Ḩsīn" tl --lang fa --no-lexicon <<< "محمد حسین"
 
 # --- a user's scheme file and ONOMA_TRANSLIT_PATH
 mkdir -p "$TMP/schemes"
