@@ -172,5 +172,14 @@ check "normalize keeps a UTF-8 BOM (every byte kept)" cmp -s <("$ONOMA" normaliz
 printf 'قاسم سلیمانی\n' | iconv -f UTF-8 -t UTF-16LE > "$TMP/l16.txt"
 check "lookup --from-encoding" bash -c "'$ONOMA' lookup --from-encoding UTF-16LE < '$TMP/l16.txt' | grep -q 'Qasem Soleimani'"
 
+# --- installed: the program finds its schemes (and lexicon, names models) without a variable
+BUILD=$(dirname "$(dirname "$ONOMA")")
+if [ -f "$BUILD/cmake_install.cmake" ] && cmake --install "$BUILD" --prefix "$TMP/prefix" > /dev/null 2>&1; then
+    same "installed onoma translit" "Moskva Muḩammad" env -u ONOMA_TRANSLIT_PATH "$TMP/prefix/bin/onoma" translit <<< "Москва محمد"
+    check "installed: schemes listed from share/onoma/translit" bash -c "'$TMP/prefix/bin/onoma' translit --list | grep -q 'file: $TMP/prefix/.*share/onoma/translit/fa-bgn.txt'"
+else
+    bad "cmake --install into a temporary prefix"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
