@@ -104,6 +104,9 @@ int onoma__rt_get(onoma_translit *tr, long idx, UTransliterator **out, onoma_err
  * ONOMA_ENUL) with its offset in *bad and err untouched, output unchanged. */
 int onoma__translit_line(onoma_translit *tr, const char *s, size_t n, size_t *bad, onoma_error *err);
 
+/* The neighbours' stand-ins by class (ONOMA__NB_ARAB, _LET, _OTH). */
+extern const char *const onoma__nb_standin[4];
+
 /* Character classes the word path needs (once). */
 void onoma__line_init(void);
 

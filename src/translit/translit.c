@@ -137,7 +137,6 @@ static int probe_into(onoma_translit *tr, onoma__rt *R, onoma__buf *b, onoma_err
     R->ascii_punct = strcmp(b->data, punct) != 0;
     if (R->mode != ONOMA__MODE_FEATURE)
         return 0;
-    extern const char *const onoma__nb_standin[4];
     for (int k = ONOMA__NB_ARAB; k <= ONOMA__NB_OTH; k++) {
         if (run_str(tr, R->proto, onoma__nb_standin[k], b) || b->len >= sizeof R->dl[k])
             goto chain;
