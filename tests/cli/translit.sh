@@ -102,6 +102,17 @@ tl --jobs 3 < "$TMP/big.txt" > "$TMP/c.out"
 check "words = whole lines" cmp -s "$TMP/a.out" "$TMP/b.out"
 check "--jobs 3 = one thread" cmp -s "$TMP/a.out" "$TMP/c.out"
 check "output has as many lines" test "$(wc -l < "$TMP/a.out")" -eq "$(wc -l < "$TMP/big.txt")"
+# a line of 3 MB (cut at white space inside, the same way each time)
+python3 -c 'import sys; sys.stdout.write(" ".join(["قاسم", "سلیمانی", "Москва", "x"] * 300000))' > "$TMP/long.txt"
+tl < "$TMP/long.txt" > "$TMP/l1.out"
+tl --jobs 2 < "$TMP/long.txt" > "$TMP/l2.out"
+tl --no-cache < "$TMP/long.txt" > "$TMP/l3.out"
+check "a 3 MB line: --jobs and --no-cache agree" bash -c "cmp -s '$TMP/l1.out' '$TMP/l2.out' && cmp -s '$TMP/l1.out' '$TMP/l3.out'"
+check "a 3 MB line: every word there" test "$(wc -w < "$TMP/l1.out")" -eq 1200000
+# --from-encoding with --jobs
+iconv -f UTF-8 -t UTF-16 "$TMP/big.txt" > "$TMP/big16.txt"
+tl --jobs 2 --from-encoding UTF-16 "$TMP/big16.txt" > "$TMP/d.out"
+check "--from-encoding UTF-16 with --jobs 2" cmp -s "$TMP/a.out" "$TMP/d.out"
 
 # --- -o is atomic
 printf 'ok\nbad \xff\n' > "$TMP/bad.txt"
