@@ -34,6 +34,7 @@ typedef struct onoma__rt {
     char *icu_id;    /* RT_ICU */
     int lang;        /* ONOMA__L_* for RT_NAMES */
     int script;      /* ONOMA__SCRIPT_* it reads; OTHER = every non-ASCII word */
+    int lex_lang;    /* ONOMA__L_* whose word lexicon applies (scheme's language), -1 none */
     int mode;
     int ready;       /* compiled and probed (under sh->mu) */
     int failed;      /* compiling failed: err holds why */
@@ -63,6 +64,7 @@ typedef struct onoma__tshared {
     long names_rt[ONOMA__L_COUNT]; /* names model per language (NAMES), -1: none */
     void *names_model[ONOMA__L_COUNT];
     onoma__lexicon *lexicon; /* short vowels of Arabic-script name tokens (NULL: none) */
+    onoma__lexicon *words[ONOMA__L_COUNT]; /* frequent words of a language (NULL: none) */
     const onoma_tables *tables;
     char *style;
     unsigned jobs;

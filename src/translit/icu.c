@@ -87,6 +87,20 @@ int onoma__icu_from_id(const char *id, UTransliterator **out, onoma_error *err)
     return 0;
 }
 
+int onoma__icu_set_filter(UTransliterator *t, const char *pattern, onoma_error *err)
+{
+    UChar u[256];
+    size_t n = strlen(pattern);
+    if (n >= sizeof u / sizeof *u)
+        return onoma__error(err, ONOMA_EINVAL, NULL, 0, 0, "filter too long");
+    u_uastrncpy(u, pattern, (int32_t)n + 1);
+    UErrorCode st = U_ZERO_ERROR;
+    utrans_setFilter(t, u, (int32_t)n, &st);
+    if (U_FAILURE(st))
+        return onoma__error(err, ONOMA_EICU, NULL, 0, 0, "cannot set a filter: %s", u_errorName(st));
+    return 0;
+}
+
 int onoma__icu_run(const UTransliterator *t, onoma__ubuf *ub, const char *in, size_t n, onoma__buf *out)
 {
     if (n > INT32_MAX / 8)

@@ -23,6 +23,9 @@ int onoma__icu_from_rules(const char *id, const char *rules, size_t len, const c
 /* A system transform by ICU id ("Any-Latin", "Latin-ASCII", ...). */
 int onoma__icu_from_id(const char *id, UTransliterator **out, onoma_error *err);
 
+/* Restrict t to the characters of an ICU set pattern (e.g. "[^[:Greek:]]"). */
+int onoma__icu_set_filter(UTransliterator *t, const char *pattern, onoma_error *err);
+
 /* Transliterate in[0..n) (valid UTF-8) and append the UTF-8 result to
  * out. Returns 0, ONOMA_ENOMEM or ONOMA_EICU. */
 int onoma__icu_run(const UTransliterator *t, onoma__ubuf *ub, const char *in, size_t n, onoma__buf *out);

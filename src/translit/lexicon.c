@@ -90,12 +90,25 @@ int onoma__lexicon_open(const char *path, onoma__lexicon **out, onoma_error *err
             }
             list = nl;
         }
+        /* keys are looked up folded: fold them here (hand-written files
+         * may spell ی ک) */
         list[n].key = (uint32_t)pool.len;
-        list[n].klen = (uint32_t)kn;
-        if (onoma__buf_put(&pool, line, kn)) {
-            rc = ONOMA_ENOMEM;
-            break;
+        for (size_t i = 0; i < kn && !rc;) {
+            uint32_t cp;
+            int l = onoma__utf8_decode((const unsigned char *)line + i, kn - i, &cp);
+            if (l <= 0) {
+                rc = onoma__error(err, ONOMA_EUTF8, path, lineno, 0, "invalid UTF-8");
+                break;
+            }
+            char enc[4];
+            int el = onoma__utf8_encode(fold_letter(cp), enc);
+            if (onoma__buf_put(&pool, enc, (size_t)el))
+                rc = ONOMA_ENOMEM;
+            i += (size_t)l;
         }
+        if (rc)
+            break;
+        list[n].klen = (uint32_t)(pool.len - list[n].key);
         list[n].val = (uint32_t)pool.len;
         list[n].vlen = (uint32_t)vn;
         if (onoma__buf_put(&pool, tab + 1, vn)) {
@@ -155,7 +168,10 @@ void onoma__lexicon_close(onoma__lexicon **lxp)
 
 size_t onoma__lexicon_size(const onoma__lexicon *lx) { return lx ? lx->n : 0; }
 
-int onoma__lexicon_point(const onoma__lexicon *lx, const char *s, size_t n, onoma__buf *out)
+static int point_one(const onoma__lexicon *lx, const char *key, size_t kn, const char *s, size_t n, size_t a,
+                     size_t b, onoma__buf *out);
+
+int onoma__lexicon_point(const onoma__lexicon *const lxs[2], const char *s, size_t n, onoma__buf *out)
 {
     /* the core: from the first Arabic letter to the last; nothing else but
      * punctuation around it, no vowel sign anywhere */
@@ -190,6 +206,18 @@ int onoma__lexicon_point(const onoma__lexicon *lx, const char *s, size_t n, onom
     }
     if (a == n)
         return 0;
+    for (int k = 0; k < 2; k++)
+        if (lxs[k]) {
+            int r = point_one(lxs[k], key, kn, s, n, a, b, out);
+            if (r)
+                return r;
+        }
+    return 0;
+}
+
+static int point_one(const onoma__lexicon *lx, const char *key, size_t kn, const char *s, size_t n, size_t a,
+                     size_t b, onoma__buf *out)
+{
     const entry *e = find(lx, key, kn);
     if (!e)
         return 0;
@@ -228,7 +256,7 @@ int onoma__lexicon_point(const onoma__lexicon *lx, const char *s, size_t n, onom
     return 1;
 }
 
-int onoma__lexicon_point_text(const onoma__lexicon *lx, const char *s, size_t n, onoma__buf *out)
+int onoma__lexicon_point_text(const onoma__lexicon *const lx[2], const char *s, size_t n, onoma__buf *out)
 {
     size_t i = 0;
     while (i < n) {

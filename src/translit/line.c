@@ -460,9 +460,11 @@ static int run_plan(onoma_translit *tr, const plan *p, const char *s, size_t n, 
     onoma__buf *cur = &tr->tmp2;
     cur->len = 0;
     long ar = p->script_rt[ONOMA__SCRIPT_ARAB];
-    if (tr->sh->lexicon && ar >= 0 && tr->sh->rt[ar].kind == ONOMA__RT_SCHEME) {
-        /* the lexicon's short vowels, as for words one by one */
-        if (onoma__lexicon_point_text(tr->sh->lexicon, s, n, cur))
+    const onoma__lexicon *lxs[2] = {ar >= 0 && tr->sh->rt[ar].lex_lang >= 0 ? tr->sh->words[tr->sh->rt[ar].lex_lang] : NULL,
+                                    tr->sh->lexicon};
+    if ((lxs[0] || lxs[1]) && ar >= 0 && tr->sh->rt[ar].kind == ONOMA__RT_SCHEME) {
+        /* the lexicons' short vowels, as for words one by one */
+        if (onoma__lexicon_point_text(lxs, s, n, cur))
             return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
     } else if (onoma__buf_put(cur, s, n)) {
         return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
@@ -551,9 +553,10 @@ static int do_word(onoma_translit *tr, long rt, const char *line, size_t ti, int
     }
     /* not seen: the lexicon's short vowels, then transliterate between the
      * stand-ins */
-    if (tr->sh->lexicon && R->script == ONOMA__SCRIPT_ARAB && R->kind == ONOMA__RT_SCHEME) {
+    const onoma__lexicon *lxs[2] = {R->lex_lang >= 0 ? tr->sh->words[R->lex_lang] : NULL, tr->sh->lexicon};
+    if ((lxs[0] || lxs[1]) && R->script == ONOMA__SCRIPT_ARAB && R->kind == ONOMA__RT_SCHEME) {
         tr->lexw.len = 0;
-        int r = onoma__lexicon_point(tr->sh->lexicon, w, wn, &tr->lexw);
+        int r = onoma__lexicon_point(lxs, w, wn, &tr->lexw);
         if (r < 0)
             return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
         if (r) {
@@ -561,7 +564,7 @@ static int do_word(onoma_translit *tr, long rt, const char *line, size_t ti, int
             wn = tr->lexw.len;
         }
         tr->lexid.len = 0;
-        if (id && (r = onoma__lexicon_point(tr->sh->lexicon, id, idn, &tr->lexid)) < 0)
+        if (id && (r = onoma__lexicon_point(lxs, id, idn, &tr->lexid)) < 0)
             return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
         if (id && r) {
             id = tr->lexid.data;

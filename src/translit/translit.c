@@ -189,6 +189,20 @@ static int compile(onoma_translit *tr, onoma__rt *R, onoma_error *err)
     return rc;
 }
 
+/* A scheme leaves the letters of the other transliterated scripts to
+ * their own schemes (some schemes end with a fallback for every script):
+ * so that a line through several schemes in turn is the same as each word
+ * through its own. */
+static const char *other_scripts(int script)
+{
+    switch (script) {
+    case ONOMA__SCRIPT_ARAB: return "[^[:Cyrillic:][:Greek:][:Hebrew:]]";
+    case ONOMA__SCRIPT_CYRL: return "[^[:Arabic:][:Greek:][:Hebrew:]]";
+    case ONOMA__SCRIPT_GREK: return "[^[:Arabic:][:Cyrillic:][:Hebrew:]]";
+    default: return "[^[:Arabic:][:Cyrillic:][:Greek:]]";
+    }
+}
+
 int onoma__rt_get(onoma_translit *tr, long idx, UTransliterator **out, onoma_error *err)
 {
     onoma__tshared *sh = tr->sh;
@@ -228,6 +242,8 @@ int onoma__rt_get(onoma_translit *tr, long idx, UTransliterator **out, onoma_err
                                    &tr->tr[idx], err);
     else
         rc = onoma__icu_from_id(R->icu_id, &tr->tr[idx], err);
+    if (!rc && R->kind == ONOMA__RT_SCHEME && R->script != ONOMA__SCRIPT_OTHER)
+        rc = onoma__icu_set_filter(tr->tr[idx], other_scripts(R->script), err);
     if (rc)
         return rc;
     *out = tr->tr[idx];
@@ -244,17 +260,27 @@ static long add_rt(onoma__tshared *sh, int kind, long scheme, const char *icu_id
     R->scheme = scheme;
     R->script = script;
     R->lang = -1;
+    R->lex_lang = -1;
     if (icu_id && !(R->icu_id = strdup(icu_id)))
         return -1;
     return (long)sh->nrt++;
 }
+
+static int lang_index(const char *code);
 
 static long rt_of_scheme(onoma__tshared *sh, long scheme)
 {
     for (size_t i = 0; i < sh->nrt; i++)
         if (sh->rt[i].kind == ONOMA__RT_SCHEME && sh->rt[i].scheme == scheme)
             return (long)i;
-    return add_rt(sh, ONOMA__RT_SCHEME, scheme, NULL, sh->schemes.v[scheme].script);
+    long r = add_rt(sh, ONOMA__RT_SCHEME, scheme, NULL, sh->schemes.v[scheme].script);
+    if (r >= 0) {
+        /* the word lexicon of the scheme's (first) language; Dari reads Persian's */
+        char first[16] = "";
+        sscanf(sh->schemes.v[scheme].langs, "%15s", first);
+        sh->rt[r].lex_lang = strcmp(first, "prs") == 0 ? ONOMA__L_FA : lang_index(first);
+    }
+    return r;
 }
 
 static int lang_index(const char *code)
@@ -280,12 +306,24 @@ static int lexicon_open(onoma__tshared *sh, const onoma_translit_options *opt, o
             snprintf(dirs + l, sizeof dirs - l, "%s%s", l ? ":" : "", d);
         }
     }
-    for (char *save = NULL, *tok = strtok_r(dirs, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/lexicon/ar.tsv", tok);
-        int rc = onoma__lexicon_open(path, &sh->lexicon, err);
-        if (rc != ONOMA_ENOENT)
-            return rc;
+    /* each file from the first folder that has it */
+    static const int word_langs[] = {ONOMA__L_AR, ONOMA__L_FA};
+    for (int f = -1; f < 2; f++) {
+        onoma__lexicon **slot = f < 0 ? &sh->lexicon : &sh->words[word_langs[f]];
+        char copy[4096];
+        snprintf(copy, sizeof copy, "%s", dirs);
+        for (char *save = NULL, *tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+            char path[4200];
+            if (f < 0)
+                snprintf(path, sizeof path, "%s/lexicon/ar.tsv", tok);
+            else
+                snprintf(path, sizeof path, "%s/lexicon/words-%s.tsv", tok, onoma__lang_codes[word_langs[f]]);
+            int rc = onoma__lexicon_open(path, slot, err);
+            if (rc == 0)
+                break;
+            if (rc != ONOMA_ENOENT)
+                return rc;
+        }
     }
     return 0;
 }
@@ -296,6 +334,8 @@ static void shared_free(onoma__tshared *sh)
         return;
     onoma__names_hook_close(sh);
     onoma__lexicon_close(&sh->lexicon);
+    for (int i = 0; i < ONOMA__L_COUNT; i++)
+        onoma__lexicon_close(&sh->words[i]);
     for (size_t i = 0; i < sh->nrt; i++) {
         if (sh->rt[i].proto)
             utrans_close(sh->rt[i].proto);
