@@ -337,6 +337,10 @@ START_TEST(zwnj_digits_letters)
     ck_tl("alalc", "ar", 0, "محمد «محمد»", "muḥammad «muḥammad»");
     /* علي (Ali) is in the lexicon; على (on) is not one with it */
     ck_tl(NULL, "ar", 0, "علي على", "‘Alī ‘lá");
+    /* frequent words of the language first */
+    ck_tl(NULL, "fa", 0, "در کشور", "Dar Keshvar");
+    ck_tl(NULL, "ar", 0, "كان", "Kāna");
+    ck_tl(NULL, "fa", ONOMA_TRANSLIT_NO_LEXICON, "در کشور", "Dr Kshūr");
     /* a pointed word is read as it is written */
     ck_tl(NULL, "ar", 0, "مُحَمِّد", "Muḩammid");
 }
