@@ -251,6 +251,29 @@ ONOMA_EXTERN int onoma_normalize_fd(onoma_normalizer *nz, int fd, onoma_write_fn
 ONOMA_EXTERN int onoma_normalize(const onoma_tables *t, const onoma_options *opt, const char *in,
                                  size_t len, char **out, size_t *out_len, onoma_error *err);
 
+/* ---------------------------------------------------------------- batches */
+
+/* Many short texts in one call (a column of a data frame, a list of names),
+ * without a call per text: in[0..len) holds the items separated by the byte
+ * sep (0 to 127), which therefore cannot occur inside an item; NUL suits
+ * text, where it is an error anyway. Each item is normalized on its own,
+ * exactly as onoma_normalize_buffer would (no match and no guard looks
+ * across items). The result is a new buffer (free it with onoma_free): the
+ * normalized items in order, separated by sep, NUL-terminated; *out_len is
+ * its length without the NUL. n separators in give n separators out.
+ *
+ * With changed not NULL, only the items that normalizing changed are
+ * written (still separated by sep), and *changed receives a new array (free
+ * it with onoma_free; NULL when none changed) of their 0-based numbers,
+ * *nchanged its length: a caller that holds the texts already then only
+ * replaces those (most texts of a column usually stay as they are).
+ *
+ * Events give offsets in `in` and lines and columns within the item; an
+ * error gives the byte offset in `in` (err->offset) and the line and column
+ * within the item, and its message names the item (1-based). */
+ONOMA_EXTERN int onoma_normalize_many(onoma_normalizer *nz, const char *in, size_t len, int sep, char **out,
+                                      size_t *out_len, size_t **changed, size_t *nchanged, onoma_error *err);
+
 /* -------------------------------------------------------------- translit */
 
 /* Transliteration into Latin script by published schemes (BGN/PCGN,

@@ -23,6 +23,7 @@ static const char help[] =
     "      --format FMT         text (default) or json (one object per name a line)\n"
     CLI_ENCODING_HELP
     "                           (for names read from standard input)\n"
+    "  -v, --verbose            say which encoding standard input was read in\n"
     "  -h, --help               show this help\n"
     "Exit status: 0 every name matched, 1 some did not (or an error), 2 usage error.\n";
 
@@ -98,6 +99,7 @@ int cmd_lookup(int argc, char **argv)
         {"style", required_argument, NULL, 's'},
         {"format", required_argument, NULL, 'f'},
         {"from-encoding", required_argument, NULL, 'E'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -107,7 +109,7 @@ int cmd_lookup(int argc, char **argv)
     static const char *const formats[] = {"text", "json", NULL};
     int json = 0, c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":t:s:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":t:s:vh", longopts, NULL)) != -1) {
         int handled = cli_tables_option(&tables, c, optarg);
         if (handled < 0)
             return EXIT_FINDINGS;
@@ -116,6 +118,7 @@ int cmd_lookup(int argc, char **argv)
         switch (c) {
         case 's': style = optarg; break;
         case 'E': dec.encoding = optarg; break;
+        case 'v': dec.verbose = 1; break;
         case 'f':
             if ((json = cli_choice("lookup", "--format", optarg, formats)) < 0)
                 return EXIT_USAGE;
