@@ -27,7 +27,8 @@ _onoma()
     local prog=${words[0]} cmd= i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-        -t | --table | -s | --style | -o | --output | --report | -j | --jobs | --format) ((i++)) ;;
+        -t | --table | -s | --style | -o | --output | --report | -j | --jobs | --format | -f | --include | --exclude | \
+            --ignore | --markup | --stdin-filename | --log) ((i++)) ;;
         -*) ;;
         *) cmd=${words[i]}; break ;;
         esac
@@ -52,8 +53,21 @@ _onoma()
         styles=$("$prog" tables 2>/dev/null | awk '/^STYLE/ {f = 1; next} f && NF {print $1}')
         COMPREPLY=($(compgen -W "$styles" -- "$cur"))
         return ;;
-    --format)
-        COMPREPLY=($(compgen -W "text json" -- "$cur"))
+    --format | -f)
+        if [[ $cmd == check ]]; then
+            COMPREPLY=($(compgen -W "text jsonl sarif" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "text json" -- "$cur"))
+        fi
+        return ;;
+    --markup)
+        COMPREPLY=($(compgen -W "auto text markdown html rst tex" -- "$cur"))
+        return ;;
+    --color | --colour | --caret)
+        COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+        return ;;
+    --log | --stdin-filename)
+        if declare -F _filedir >/dev/null; then _filedir; else COMPREPLY=($(compgen -f -- "$cur")); fi
         return ;;
     --invalid)
         COMPREPLY=($(compgen -W "error keep replace" -- "$cur"))

@@ -371,6 +371,104 @@ ONOMA_EXTERN int onoma_translit_schemes(const onoma_translit_options *opt, onoma
  * letters of script of its first transliterable letter), e.g. "fa", "uk";
  * NULL when there is none. */
 ONOMA_EXTERN const char *onoma_translit_detect(const char *text, size_t len);
+/* ------------------------------------------------------------------- check */
+
+/* Checking a text against a house style (`onoma check`, `onoma lsp`): the
+ * rewrites the normalizer would make, reported as findings with positions,
+ * plus near misses (capitalised words that match no spelling but look like a
+ * known name) as suggestions. Markup-aware: code, URLs and tags are not
+ * prose; comments can switch checking off (onoma-ignore, onoma-disable /
+ * onoma-enable). */
+
+/* Which parts of a text are prose. */
+#define ONOMA_MARKUP_TEXT 0     /* plain text: URLs are skipped */
+#define ONOMA_MARKUP_MARKDOWN 1 /* code blocks and spans, URLs, link targets, HTML */
+#define ONOMA_MARKUP_HTML 2     /* tags and attributes, comments, script/style/pre/code, entities */
+#define ONOMA_MARKUP_RST 3      /* literal blocks, inline literals, directives' options, URLs */
+#define ONOMA_MARKUP_TEX 4      /* commands, comments, math, verbatim, \url */
+#define ONOMA_MARKUP_COUNT 5
+
+/* The markup for a file name by its extension (TEXT when unknown). */
+ONOMA_EXTERN int onoma_markup_for_path(const char *path);
+/* A markup by name ("text", "markdown", "html", "rst", "tex" and the usual
+ * aliases: md, htm, restructuredtext, latex, plaintext ...), or -1. */
+ONOMA_EXTERN int onoma_markup_from_name(const char *name);
+ONOMA_EXTERN const char *onoma_markup_name(int markup);
+
+/* Flags for onoma_check_options.check_flags. */
+#define ONOMA_CHECK_NO_NEAR (1u << 0)    /* no near-miss suggestions */
+#define ONOMA_CHECK_FUZZY (1u << 1)      /* near misses are warnings (still never fixed) */
+#define ONOMA_CHECK_NEAR_PLACES (1u << 2) /* near misses of every place, not only prominent ones */
+#define ONOMA_CHECK_ALL_FLAGS (ONOMA_CHECK_NO_NEAR | ONOMA_CHECK_FUZZY | ONOMA_CHECK_NEAR_PLACES)
+
+typedef struct onoma_check_options {
+    unsigned flags;       /* normalize flags: ONOMA_EXACT, ONOMA_NO_GUARD, ONOMA_ANY_CASE
+                             (invalid input is an error: INVALID_* are refused) */
+    unsigned check_flags; /* ONOMA_CHECK_* */
+    const char *style;    /* NULL or "default" for the default style */
+} onoma_check_options;
+
+/* Kinds of finding. */
+#define ONOMA_FINDING_REWRITE 1   /* a spelling the style writes otherwise (fixable) */
+#define ONOMA_FINDING_AMBIGUOUS 2 /* a spelling of several entities (never fixed) */
+#define ONOMA_FINDING_NEAR 3      /* a near miss: a suggestion (never fixed) */
+/* Severities. */
+#define ONOMA_SEVERITY_WARNING 1
+#define ONOMA_SEVERITY_NOTE 2
+/* How a near miss was found. */
+#define ONOMA_NEAR_EDIT 1 /* within a small edit distance of a canonical form */
+#define ONOMA_NEAR_KEY 2  /* same name key as a known spelling */
+
+typedef struct onoma_finding {
+    int kind;           /* ONOMA_FINDING_* */
+    int severity;       /* ONOMA_SEVERITY_*: notes do not count as findings */
+    int fixable;        /* 1 for REWRITE: onoma_check_apply replaces it */
+    uint64_t offset;    /* byte offset of the span in the text */
+    uint64_t length;    /* bytes of the span */
+    uint64_t line;      /* 1-based */
+    uint64_t column;    /* 1-based, in characters (code points) */
+    uint64_t end_column; /* column just after the span (same line) */
+    const char *from;   /* the span as written (points into the text) */
+    size_t from_len;
+    const char *to;     /* REWRITE: the replacement; NEAR: the suggestion; NULL for AMBIGUOUS */
+    size_t to_len;
+    const char *id;        /* entity id ("" for AMBIGUOUS) */
+    const char *canonical; /* canonical form in the style ("" for AMBIGUOUS) */
+    const char *display;   /* canonical form of the entity (its full name) */
+    const char *type;      /* person, place, org, name, other ("" for AMBIGUOUS) */
+    size_t ncandidates;    /* AMBIGUOUS: the entities it could be */
+    const onoma_candidate *candidates;
+    int near_via;          /* NEAR: ONOMA_NEAR_EDIT or ONOMA_NEAR_KEY */
+    unsigned distance;     /* NEAR (EDIT): edit cost */
+} onoma_finding;
+
+typedef struct onoma_checker onoma_checker;
+
+/* A checker holds per-thread state (a normalizer, scratch, the findings of
+ * the last check) and the near-miss index of the tables (built on first
+ * use). The tables must outlive it. */
+ONOMA_EXTERN int onoma_checker_new(const onoma_tables *t, const onoma_check_options *opt,
+                                   onoma_checker **out, onoma_error *err);
+ONOMA_EXTERN void onoma_checker_free(onoma_checker **ck);
+/* Spellings (compared without regard to ASCII case) or entity ids that are
+ * accepted as they are: never reported. Copies the strings; replaces the
+ * previous list. */
+ONOMA_EXTERN int onoma_checker_set_ignore(onoma_checker *ck, const char *const *items, size_t n,
+                                          onoma_error *err);
+
+/* Check a whole text (name is used in error messages). On success returns
+ * the number of findings of severity WARNING and sets *findings / *n to all
+ * findings (notes included) in text order; they stay valid until the next
+ * call on this checker or its free, and point into text (from). Invalid
+ * UTF-8 or a NUL byte: ONOMA_EUTF8 / ONOMA_ENUL with line, column, offset. */
+ONOMA_EXTERN int onoma_check(onoma_checker *ck, const char *name, const char *text, size_t len, int markup,
+                             const onoma_finding **findings, size_t *n, onoma_error *err);
+
+/* Write text to sink with the replacement of every fixable finding (sorted,
+ * not overlapping, as onoma_check gives them); everything else is copied
+ * byte for byte. Returns the number of replacements made, or an error. */
+ONOMA_EXTERN int onoma_check_apply(const char *text, size_t len, const onoma_finding *findings, size_t n,
+                                   onoma_write_fn sink, void *ctx, onoma_error *err);
 
 #ifdef __cplusplus
 }

@@ -105,5 +105,7 @@ int cmd_compile(int argc, char **argv);
 int cmd_tables(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_translit(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
 
 #endif
