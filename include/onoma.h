@@ -401,6 +401,103 @@ ONOMA_EXTERN int onoma_cluster_groups(onoma_cluster *c, onoma_cluster_fn fn, voi
 ONOMA_EXTERN int onoma_normalize_many(onoma_normalizer *nz, const char *in, size_t len, int sep, char **out,
                                       size_t *out_len, size_t **changed, size_t *nchanged, onoma_error *err);
 
+/* -------------------------------------------------------------- translit */
+
+/* Transliteration into Latin script by published schemes (BGN/PCGN,
+ * ALA-LC, ISO 9, ...), kept as ICU transform rule files (*.txt in
+ * share/onoma/translit; users add their own). The text is cut into words at
+ * ASCII white space; each word (with what the scheme needs to know of its
+ * neighbours) is transliterated once and remembered, so running text costs
+ * a hash lookup per word. Everything that is not of a transliterated script
+ * is copied as it is: spacing, line ends, punctuation, Latin text. */
+
+/* Flags for onoma_translit_options.flags. */
+#define ONOMA_TRANSLIT_NAMES (1u << 0)   /* name-aware: known names in canonical form, names model, title case */
+#define ONOMA_TRANSLIT_ASCII (1u << 1)   /* plain ASCII output (ā -> a, ʿ -> ', ş -> s) */
+#define ONOMA_TRANSLIT_ANY (1u << 2)     /* other scripts through ICU Any-Latin (default: copied) */
+#define ONOMA_TRANSLIT_INVALID_KEEP (1u << 3)    /* pass invalid UTF-8 / NUL through */
+#define ONOMA_TRANSLIT_INVALID_REPLACE (1u << 4) /* replace invalid UTF-8 / NUL with U+FFFD */
+#define ONOMA_TRANSLIT_NO_CACHE (1u << 5) /* run ICU on every line as a whole (slow; for checking) */
+#define ONOMA_TRANSLIT_NO_DEFAULT_SCHEMES (1u << 6) /* do not load the bundled scheme files */
+#define ONOMA_TRANSLIT_NO_LEXICON (1u << 7) /* no short vowels from the lexicon */
+#define ONOMA_TRANSLIT_ALL_FLAGS                                                                             \
+    (ONOMA_TRANSLIT_NAMES | ONOMA_TRANSLIT_ASCII | ONOMA_TRANSLIT_ANY | ONOMA_TRANSLIT_INVALID_KEEP |        \
+     ONOMA_TRANSLIT_INVALID_REPLACE | ONOMA_TRANSLIT_NO_CACHE | ONOMA_TRANSLIT_NO_DEFAULT_SCHEMES |         \
+     ONOMA_TRANSLIT_NO_LEXICON)
+
+typedef struct onoma_translit_options {
+    unsigned flags;
+    /* Language of the text: a code such as "fa", "ru", "uk" (or "fas",
+     * "rus"); NULL or "auto" to tell it per line and script from the
+     * letters (Persian, Arabic, Urdu, Pashto; Russian, Ukrainian,
+     * Belarusian, Bulgarian, Serbian, Macedonian). A language given here
+     * decides for its script; other scripts are still told apart. */
+    const char *lang;
+    /* Scheme: a short name ("bgn", "alalc", "iso9": the one of the
+     * language), a scheme id ("bgnpcgn-per-Arab-Latn-1958"), a file stem
+     * ("fa-bgn"), or "icu:ID" for any ICU transform. NULL: each language's
+     * default (its BGN/PCGN scheme). */
+    const char *scheme;
+    const char *const *scheme_files; /* extra scheme files, looked at first */
+    size_t nscheme_files;
+    const char *scheme_path; /* extra folders of scheme files, ':'-separated (NULL: none) */
+    /* NAMES: the gazetteer whose native-script spellings are rewritten to
+     * their canonical form (NULL: none), and the style of that form. */
+    const onoma_tables *tables;
+    const char *style;
+    unsigned jobs;      /* threads for onoma_translit_fd; 0 or 1 = one */
+    size_t cache_bytes; /* memory for remembered words per thread; 0 = default (64 MB) */
+} onoma_translit_options;
+
+typedef struct onoma_translit onoma_translit;
+
+/* Set up a transliterator (per thread; the tables must outlive it). Fails
+ * with ONOMA_ESCHEME for a scheme or language it has no scheme for, with
+ * the rule file's line in err for a rule file ICU rejects. */
+ONOMA_EXTERN int onoma_translit_new(const onoma_translit_options *opt, onoma_translit **out, onoma_error *err);
+ONOMA_EXTERN void onoma_translit_free(onoma_translit **tr);
+/* Name used in error messages (the input file). */
+ONOMA_EXTERN void onoma_translit_set_name(onoma_translit *tr, const char *name);
+
+/* Streaming, as for normalize: feed chunks split anywhere, then finish. */
+ONOMA_EXTERN int onoma_translit_feed(onoma_translit *tr, const char *data, size_t len, onoma_write_fn sink,
+                                     void *ctx, onoma_error *err);
+ONOMA_EXTERN int onoma_translit_finish(onoma_translit *tr, onoma_write_fn sink, void *ctx, onoma_error *err);
+ONOMA_EXTERN int onoma_translit_buffer(onoma_translit *tr, const char *in, size_t len, onoma_write_fn sink,
+                                       void *ctx, onoma_error *err);
+/* Reads by calling read_fn(ctx, buf, cap) until it returns 0 (end) or a
+ * negative error; with opt->jobs > 1 lines are shared out to threads
+ * (output in order). */
+typedef long (*onoma_read_fn)(void *ctx, char *buf, size_t cap);
+ONOMA_EXTERN int onoma_translit_read(onoma_translit *tr, onoma_read_fn read_fn, void *read_ctx,
+                                     onoma_write_fn sink, void *ctx, onoma_error *err);
+ONOMA_EXTERN int onoma_translit_fd(onoma_translit *tr, int fd, onoma_write_fn sink, void *ctx, onoma_error *err);
+/* Convenience: a buffer into a new NUL-terminated string (onoma_free it). */
+ONOMA_EXTERN int onoma_translit_string(const onoma_translit_options *opt, const char *in, size_t len, char **out,
+                                size_t *out_len, onoma_error *err);
+
+/* The schemes found (bundled, scheme_path, scheme_files of opt; opt may be
+ * NULL): fn is called once per scheme in id order of discovery; returns
+ * the number of schemes or a negative error. Pointers are valid during the
+ * call only. */
+typedef struct onoma_scheme_info {
+    const char *id;         /* "bgnpcgn-per-Arab-Latn-1958" */
+    const char *short_name; /* "bgn" */
+    const char *langs;      /* "fa" (space-separated when several) */
+    const char *name;       /* "BGN/PCGN romanization of Persian (1958)" */
+    const char *source;     /* the standard's document ("; " separated) */
+    const char *license;
+    const char *notes;      /* "; " separated */
+    const char *path;       /* the rule file */
+} onoma_scheme_info;
+typedef int (*onoma_scheme_fn)(void *ctx, const onoma_scheme_info *info);
+ONOMA_EXTERN int onoma_translit_schemes(const onoma_translit_options *opt, onoma_scheme_fn fn, void *ctx,
+                                        onoma_error *err);
+
+/* What --lang auto decided for a piece of text (the language of the
+ * letters of script of its first transliterable letter), e.g. "fa", "uk";
+ * NULL when there is none. */
+ONOMA_EXTERN const char *onoma_translit_detect(const char *text, size_t len);
 /* ------------------------------------------------------------------- check */
 
 /* Checking a text against a house style (`onoma check`, `onoma lsp`): the

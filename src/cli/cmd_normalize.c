@@ -31,6 +31,8 @@ static const char help[] =
     "                           rest of a longer name agrees; --report marks them\n"
     "                           \"kind\":\"fuzzy\" (docs/keys.md)\n"
     "      --report FILE        write JSON Lines: one object per rewrite or ambiguity\n"
+    CLI_ENCODING_HELP
+    "  -v, --verbose            say which encoding each input was read in\n"
     "  -o, --output FILE        write to FILE (atomically: all or nothing)\n"
     "  -j, --jobs N             use N threads on large inputs (output stays in order)\n"
     CLI_PROGRESS_HELP
@@ -119,6 +121,8 @@ int cmd_normalize(int argc, char **argv)
         {"report", required_argument, NULL, 'r'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
+        {"from-encoding", required_argument, NULL, 'E'},
+        {"verbose", no_argument, NULL, 'v'},
         {"progress", no_argument, NULL, 'P'},
         {"no-progress", no_argument, NULL, 'Q'},
         {"help", no_argument, NULL, 'h'},
@@ -127,9 +131,11 @@ int cmd_normalize(int argc, char **argv)
     cli_tables tables = {0};
     onoma_options opt = {0, NULL, 1, NULL};
     const char *output = NULL, *report = NULL;
+    /* every byte is kept: a UTF-8 byte-order mark too */
+    cli_decode dec = {NULL, ONOMA__DECODE_KEEP_UTF8_BOM, 0};
     int c, progress = CLI_PROGRESS_AUTO;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":t:s:o:j:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":t:s:o:j:vh", longopts, NULL)) != -1) {
         int handled = cli_tables_option(&tables, c, optarg);
         if (handled < 0)
             return EXIT_FINDINGS;
@@ -144,13 +150,17 @@ int cmd_normalize(int argc, char **argv)
         case 'I': {
             static const char *const modes[] = {"error", "keep", "replace", NULL};
             static const unsigned flags[] = {0, ONOMA_INVALID_KEEP, ONOMA_INVALID_REPLACE};
+            static const unsigned dflags[] = {0, ONOMA__DECODE_KEEP, ONOMA__DECODE_REPLACE};
             int m = cli_choice("normalize", "--invalid", optarg, modes);
             if (m < 0)
                 return EXIT_USAGE;
             opt.flags |= flags[m];
+            dec.flags |= dflags[m];
             break;
         }
         case 'r': report = optarg; break;
+        case 'E': dec.encoding = optarg; break;
+        case 'v': dec.verbose = 1; break;
         case 'o': output = optarg; break;
         case 'j': {
             long n = cli_parse_count(optarg, 256);
@@ -215,12 +225,30 @@ int cmd_normalize(int argc, char **argv)
         onoma_normalizer_set_name(nz, name);
         cli_progress_track(pg, fd, done);
         counted cw = {&out, pg};
-        if (onoma_normalize_fd(nz, fd, pg ? counted_write : cli_out_write, pg ? (void *)&cw : (void *)&out, &e)) {
+        /* other encodings (and byte-order marks) are read through a pipe
+         * fed by a thread, so that --jobs works the same */
+        onoma__reader *rd = NULL;
+        cli_relay relay;
+        if (cli_reader_open(&dec, fd, name, &rd) || cli_relay_start(&relay, rd, fd)) {
+            onoma__reader_close(&rd);
+            if (fd > 0)
+                close(fd);
+            ok = 0;
+            break;
+        }
+        int rc = onoma_normalize_fd(nz, relay.fd, pg ? counted_write : cli_out_write, pg ? (void *)&cw : (void *)&out,
+                                    &e);
+        if (cli_relay_finish(&relay, 0)) {
             cli_progress_stop(&pg); /* the message gets a clean line */
+            cli_report(onoma__reader_error(rd)); /* the input's own error */
+            ok = 0;
+        } else if (rc) {
+            cli_progress_stop(&pg);
             if (!out.failed && !(have_rep && rep.failed))
                 cli_report(&e);
             ok = 0;
         }
+        onoma__reader_close(&rd);
         done += cli_progress_size(&files[i], 1);
         cli_progress_track(pg, -1, done);
         if (fd > 0)
