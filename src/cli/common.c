@@ -395,6 +395,10 @@ int cli_keyer_open(const char *rules_path, const char *lang, unsigned flags, con
         }
         cli_report(&e);
         onoma_keyrules_close(rules);
+        return -1;
+    }
+    return 0;
+}
 
 int cli_reader_open(const cli_decode *d, int fd, const char *name, onoma__reader **out)
 {
