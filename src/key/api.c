@@ -149,6 +149,27 @@ const char *onoma_keyrules_lang(const onoma_keyrules *r, size_t i)
 
 /* ------------------------------------------------------------ keyer */
 
+static int to_buf(void *ctx, const char *p, size_t n) { return onoma__buf_put(ctx, p, n); }
+
+/* The keyer's transliteration hook: native script through the library's
+ * transliteration (the BGN/PCGN scheme of the language it tells from the
+ * letters; other scripts through ICU Any-Latin), names not looked up in any
+ * table: a key never consults the gazetteer. */
+static int translit_hook(void *ctx, const char *in, size_t len, char *out, size_t cap)
+{
+    onoma_keyer *k = ctx;
+    onoma__buf *b = k->tbuf;
+    b->len = 0;
+    if (onoma_translit_buffer(k->tr, in, len, to_buf, b, NULL) || b->len > INT_MAX)
+        return -1;
+    if (cap) {
+        size_t n = b->len < cap - 1 ? b->len : cap - 1;
+        memcpy(out, b->data, n);
+        out[n] = 0;
+    }
+    return (int)b->len;
+}
+
 int onoma__keyer_make(const onoma_keyrules *r, unsigned flags, onoma_keyer **out, onoma_error *err)
 {
     onoma_keyer *k = calloc(1, sizeof *k);
@@ -159,10 +180,16 @@ int onoma__keyer_make(const onoma_keyrules *r, unsigned flags, onoma_keyer **out
         free(k);
         return onoma__key_error(rc, err);
     }
-    /* Native script goes through the engine's ICU fallback until the
-     * library's transliteration module can serve as the hook
-     * (onoma__keyer_set_translit). */
     k->rules = r;
+    /* the transliteration module when it can start (its schemes are found);
+     * else the engine's own ICU transliteration */
+    onoma_translit_options o;
+    memset(&o, 0, sizeof o);
+    o.flags = ONOMA_TRANSLIT_ANY | ONOMA_TRANSLIT_INVALID_REPLACE | ONOMA_TRANSLIT_NO_LEXICON;
+    if (!onoma_translit_new(&o, &k->tr, NULL) && (k->tbuf = calloc(1, sizeof *k->tbuf)))
+        onoma__keyer_set_translit(k->k, translit_hook, k);
+    else
+        onoma_translit_free(&k->tr);
     *out = k;
     return 0;
 }
@@ -192,6 +219,10 @@ void onoma_keyer_free(onoma_keyer **kp)
     if (!kp || !*kp)
         return;
     onoma__keyer_free(&(*kp)->k);
+    onoma_translit_free(&(*kp)->tr);
+    if ((*kp)->tbuf)
+        onoma__buf_free((*kp)->tbuf);
+    free((*kp)->tbuf);
     free(*kp);
     *kp = NULL;
 }

@@ -17,6 +17,10 @@ struct onoma_keyrules {
 struct onoma_keyer {
     onoma__keyer *k;
     const onoma_keyrules *rules;
+    /* native script goes through the library's transliteration (NULL when
+     * it cannot start: then the engine's ICU transliteration serves) */
+    onoma_translit *tr;
+    struct onoma__buf *tbuf;
 };
 
 /* Map an engine error (ONOMA__KEY_E*) onto an ONOMA_E* code, filling err. */

@@ -42,13 +42,19 @@ static const char *key_of(onoma_keyer *k, const char *s, size_t n)
 START_TEST(issue_examples)
 {
     /* spellings and scripts of one name meet */
-    const char *q = KEY("Qasem Soleimani");
+    char q[64];
+    snprintf(q, sizeof q, "%s", KEY("Qasem Soleimani"));
     ck_assert_str_ne(q, "");
     ck_assert_str_eq(KEY("Qassem Suleimani"), q);
     ck_assert_str_eq(KEY("Ghassem Solaimani"), q);
     ck_assert_str_eq(KEY("Kasem Soleymani"), q);
     ck_assert_str_eq(KEY("قاسم سلیمانی"), q);
     ck_assert_str_eq(KEY("Касем Сулеймани"), q);
+    /* native script goes through the transliteration module: its BGN/PCGN
+     * schemes write the Arabic ta marbuta as -a, as Latin spellings do
+     * (ICU's Any-Latin, the engine's fallback, gives -t) */
+    ck_assert_str_eq(KEY("فاطمة"), KEY("Fatima"));
+    ck_assert_str_eq(KEY("حمزة"), KEY("Hamza"));
     /* token order is ignored, unless asked */
     ck_assert_str_eq(KEY("Soleimani, Qasem"), q);
     onoma_keyer *ko;
