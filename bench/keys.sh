@@ -43,7 +43,7 @@ rate() {
     local n=1 t
     t=$(run 1 "$@")
     while awk -v t="${t%% *}" -v w="$WORK" 'BEGIN {exit !(t < w)}'; do
-        n=$(awk -v n="$n" -v t="${t%% *}" -v w="$WORK" 'BEGIN {m = int(n * 1.15 * w / (t > 0.05 ? t : 0.05)) + 1; print m > 2 * n ? m : 2 * n}')
+        n=$(awk -v n="$n" -v t="${t%% *}" -v w="$WORK" 'BEGIN {m = int(n * 1.15 * w / (t > 0.05 ? t : 0.05)) + 1; print (m > 2 * n ? m : 2 * n)}')
         t=$(run "$n" "$@")
     done
     awk -v n="$n" -v l="$lines" -v w="${t%% *}" -v c="${t##* }" \
