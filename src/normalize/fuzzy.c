@@ -1,10 +1,10 @@
 /* normalize --fuzzy: a capitalised run that starts no listed spelling is
  * keyed (key rules, per-token cache) and looked up in a key index of the
  * tables' spellings. It is rewritten only when
- *   - its key leads to exactly one entity (one canonical form in the style),
- *   - it matches one of that entity's spellings with that key
- *     (onoma_match >= ONOMA_MATCH_THRESHOLD) with as many tokens, so that
- *     no word of the text is dropped,
+ *   - among the listed spellings with its key, in its script and with as
+ *     many words (so that no word of the text is dropped), those it matches
+ *     (onoma_match >= ONOMA_MATCH_THRESHOLD) are all of exactly one entity
+ *     (one canonical form in the style),
  *   - it is no guarded spelling (those are not in the index), not one word
  *     at a sentence start ("Said"), not a word in capitals (acronyms),
  *     not shorter than MIN_SINGLE characters alone, and neither begins nor
