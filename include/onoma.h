@@ -175,7 +175,10 @@ ONOMA_EXTERN int onoma_lookup(const onoma_tables *t, const char *style, const ch
 #define ONOMA_INVALID_REPLACE (1u << 2) /* replace invalid UTF-8 / NUL with U+FFFD */
 #define ONOMA_NO_GUARD (1u << 3)        /* rewrite guarded (common-word) spellings everywhere */
 #define ONOMA_ANY_CASE (1u << 4)        /* let words written in lower case match capitalised names */
-#define ONOMA_ALL_FLAGS (ONOMA_EXACT | ONOMA_INVALID_KEEP | ONOMA_INVALID_REPLACE | ONOMA_NO_GUARD | ONOMA_ANY_CASE)
+#define ONOMA_CROSS_SCRIPT (1u << 5)    /* rewrite a name written in another script (قاسم سلیمانی)
+                                           to the canonical form; by default it is left as written */
+#define ONOMA_ALL_FLAGS                                                                                    \
+    (ONOMA_EXACT | ONOMA_INVALID_KEEP | ONOMA_INVALID_REPLACE | ONOMA_NO_GUARD | ONOMA_ANY_CASE | ONOMA_CROSS_SCRIPT)
 
 typedef struct onoma_options {
     unsigned flags;    /* ONOMA_EXACT | ONOMA_INVALID_* ... */

@@ -25,6 +25,9 @@ static const char help[] =
     "      --no-guard           rewrite spellings that are also common words everywhere\n"
     "      --any-case           let words written in lower case match names (by default\n"
     "                           'iran' is left alone: only 'Iran', 'IRAN' match)\n"
+    "      --cross-script       rewrite names written in another script than their\n"
+    "                           canonical form too (قاسم سلیمانی -> Qasem Soleimani);\n"
+    "                           by default they are left as written\n"
     "      --report FILE        write JSON Lines: one object per rewrite or ambiguity\n"
     CLI_ENCODING_HELP
     "  -v, --verbose            say which encoding each input was read in\n"
@@ -107,6 +110,7 @@ int cmd_normalize(int argc, char **argv)
         {"invalid", required_argument, NULL, 'I'},
         {"no-guard", no_argument, NULL, 'G'},
         {"any-case", no_argument, NULL, 'A'},
+        {"cross-script", no_argument, NULL, 'X'},
         {"report", required_argument, NULL, 'r'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
@@ -135,6 +139,7 @@ int cmd_normalize(int argc, char **argv)
         case 'x': opt.flags |= ONOMA_EXACT; break;
         case 'G': opt.flags |= ONOMA_NO_GUARD; break;
         case 'A': opt.flags |= ONOMA_ANY_CASE; break;
+        case 'X': opt.flags |= ONOMA_CROSS_SCRIPT; break;
         case 'I': {
             static const char *const modes[] = {"error", "keep", "replace", NULL};
             static const unsigned flags[] = {0, ONOMA_INVALID_KEEP, ONOMA_INVALID_REPLACE};

@@ -496,6 +496,10 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
             }
             return end;
         }
+        /* a name in another script than its canonical form stays as written */
+        if (!(nz->flags & ONOMA_CROSS_SCRIPT) && s[ws] >= 0x80 &&
+            onoma__first_script((const char *)s + ws, slen) != onoma__first_script(canon, clen))
+            return end;
         if ((*rc = apply_case(nz, s + ws, slen, canon, clen)))
             return end;
         if (nz->rep.len == slen && memcmp(nz->rep.data, s + ws, slen) == 0)

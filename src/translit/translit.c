@@ -484,7 +484,7 @@ static int state_new(onoma__tshared *sh, onoma_translit **out, onoma_error *err)
         return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
     }
     if ((sh->flags & ONOMA_TRANSLIT_NAMES) && sh->tables) {
-        onoma_options o = {0, sh->style, 1};
+        onoma_options o = {ONOMA_CROSS_SCRIPT, sh->style, 1}; /* native forms to their canonical form */
         int rc = onoma_normalizer_new(sh->tables, &o, &tr->nz, err);
         if (rc) {
             onoma__tcache_free(&tr->cache);
