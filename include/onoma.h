@@ -251,6 +251,225 @@ ONOMA_EXTERN int onoma_normalize_fd(onoma_normalizer *nz, int fd, onoma_write_fn
 ONOMA_EXTERN int onoma_normalize(const onoma_tables *t, const onoma_options *opt, const char *in,
                                  size_t len, char **out, size_t *out_len, onoma_error *err);
 
+/* ---------------------------------------------------------------- batches */
+
+/* Many short texts in one call (a column of a data frame, a list of names),
+ * without a call per text: in[0..len) holds the items separated by the byte
+ * sep (0 to 127), which therefore cannot occur inside an item; NUL suits
+ * text, where it is an error anyway. Each item is normalized on its own,
+ * exactly as onoma_normalize_buffer would (no match and no guard looks
+ * across items). The result is a new buffer (free it with onoma_free): the
+ * normalized items in order, separated by sep, NUL-terminated; *out_len is
+ * its length without the NUL. n separators in give n separators out.
+ *
+ * With changed not NULL, only the items that normalizing changed are
+ * written (still separated by sep), and *changed receives a new array (free
+ * it with onoma_free; NULL when none changed) of their 0-based numbers,
+ * *nchanged its length: a caller that holds the texts already then only
+ * replaces those (most texts of a column usually stay as they are).
+ *
+ * Events give offsets in `in` and lines and columns within the item; an
+ * error gives the byte offset in `in` (err->offset) and the line and column
+ * within the item, and its message names the item (1-based). */
+ONOMA_EXTERN int onoma_normalize_many(onoma_normalizer *nz, const char *in, size_t len, int sep, char **out,
+                                      size_t *out_len, size_t **changed, size_t *nchanged, onoma_error *err);
+
+/* -------------------------------------------------------------- translit */
+
+/* Transliteration into Latin script by published schemes (BGN/PCGN,
+ * ALA-LC, ISO 9, ...), kept as ICU transform rule files (*.txt in
+ * share/onoma/translit; users add their own). The text is cut into words at
+ * ASCII white space; each word (with what the scheme needs to know of its
+ * neighbours) is transliterated once and remembered, so running text costs
+ * a hash lookup per word. Everything that is not of a transliterated script
+ * is copied as it is: spacing, line ends, punctuation, Latin text. */
+
+/* Flags for onoma_translit_options.flags. */
+#define ONOMA_TRANSLIT_NAMES (1u << 0)   /* name-aware: known names in canonical form, names model, title case */
+#define ONOMA_TRANSLIT_ASCII (1u << 1)   /* plain ASCII output (ā -> a, ʿ -> ', ş -> s) */
+#define ONOMA_TRANSLIT_ANY (1u << 2)     /* other scripts through ICU Any-Latin (default: copied) */
+#define ONOMA_TRANSLIT_INVALID_KEEP (1u << 3)    /* pass invalid UTF-8 / NUL through */
+#define ONOMA_TRANSLIT_INVALID_REPLACE (1u << 4) /* replace invalid UTF-8 / NUL with U+FFFD */
+#define ONOMA_TRANSLIT_NO_CACHE (1u << 5) /* run ICU on every line as a whole (slow; for checking) */
+#define ONOMA_TRANSLIT_NO_DEFAULT_SCHEMES (1u << 6) /* do not load the bundled scheme files */
+#define ONOMA_TRANSLIT_NO_LEXICON (1u << 7) /* no short vowels from the lexicon */
+#define ONOMA_TRANSLIT_ALL_FLAGS                                                                             \
+    (ONOMA_TRANSLIT_NAMES | ONOMA_TRANSLIT_ASCII | ONOMA_TRANSLIT_ANY | ONOMA_TRANSLIT_INVALID_KEEP |        \
+     ONOMA_TRANSLIT_INVALID_REPLACE | ONOMA_TRANSLIT_NO_CACHE | ONOMA_TRANSLIT_NO_DEFAULT_SCHEMES |         \
+     ONOMA_TRANSLIT_NO_LEXICON)
+
+typedef struct onoma_translit_options {
+    unsigned flags;
+    /* Language of the text: a code such as "fa", "ru", "uk" (or "fas",
+     * "rus"); NULL or "auto" to tell it per line and script from the
+     * letters (Persian, Arabic, Urdu, Pashto; Russian, Ukrainian,
+     * Belarusian, Bulgarian, Serbian, Macedonian). A language given here
+     * decides for its script; other scripts are still told apart. */
+    const char *lang;
+    /* Scheme: a short name ("bgn", "alalc", "iso9": the one of the
+     * language), a scheme id ("bgnpcgn-per-Arab-Latn-1958"), a file stem
+     * ("fa-bgn"), or "icu:ID" for any ICU transform. NULL: each language's
+     * default (its BGN/PCGN scheme). */
+    const char *scheme;
+    const char *const *scheme_files; /* extra scheme files, looked at first */
+    size_t nscheme_files;
+    const char *scheme_path; /* extra folders of scheme files, ':'-separated (NULL: none) */
+    /* NAMES: the gazetteer whose native-script spellings are rewritten to
+     * their canonical form (NULL: none), and the style of that form. */
+    const onoma_tables *tables;
+    const char *style;
+    unsigned jobs;      /* threads for onoma_translit_fd; 0 or 1 = one */
+    size_t cache_bytes; /* memory for remembered words per thread; 0 = default (64 MB) */
+} onoma_translit_options;
+
+typedef struct onoma_translit onoma_translit;
+
+/* Set up a transliterator (per thread; the tables must outlive it). Fails
+ * with ONOMA_ESCHEME for a scheme or language it has no scheme for, with
+ * the rule file's line in err for a rule file ICU rejects. */
+ONOMA_EXTERN int onoma_translit_new(const onoma_translit_options *opt, onoma_translit **out, onoma_error *err);
+ONOMA_EXTERN void onoma_translit_free(onoma_translit **tr);
+/* Name used in error messages (the input file). */
+ONOMA_EXTERN void onoma_translit_set_name(onoma_translit *tr, const char *name);
+
+/* Streaming, as for normalize: feed chunks split anywhere, then finish. */
+ONOMA_EXTERN int onoma_translit_feed(onoma_translit *tr, const char *data, size_t len, onoma_write_fn sink,
+                                     void *ctx, onoma_error *err);
+ONOMA_EXTERN int onoma_translit_finish(onoma_translit *tr, onoma_write_fn sink, void *ctx, onoma_error *err);
+ONOMA_EXTERN int onoma_translit_buffer(onoma_translit *tr, const char *in, size_t len, onoma_write_fn sink,
+                                       void *ctx, onoma_error *err);
+/* Reads by calling read_fn(ctx, buf, cap) until it returns 0 (end) or a
+ * negative error; with opt->jobs > 1 lines are shared out to threads
+ * (output in order). */
+typedef long (*onoma_read_fn)(void *ctx, char *buf, size_t cap);
+ONOMA_EXTERN int onoma_translit_read(onoma_translit *tr, onoma_read_fn read_fn, void *read_ctx,
+                                     onoma_write_fn sink, void *ctx, onoma_error *err);
+ONOMA_EXTERN int onoma_translit_fd(onoma_translit *tr, int fd, onoma_write_fn sink, void *ctx, onoma_error *err);
+/* Convenience: a buffer into a new NUL-terminated string (onoma_free it). */
+ONOMA_EXTERN int onoma_translit_string(const onoma_translit_options *opt, const char *in, size_t len, char **out,
+                                size_t *out_len, onoma_error *err);
+
+/* The schemes found (bundled, scheme_path, scheme_files of opt; opt may be
+ * NULL): fn is called once per scheme in id order of discovery; returns
+ * the number of schemes or a negative error. Pointers are valid during the
+ * call only. */
+typedef struct onoma_scheme_info {
+    const char *id;         /* "bgnpcgn-per-Arab-Latn-1958" */
+    const char *short_name; /* "bgn" */
+    const char *langs;      /* "fa" (space-separated when several) */
+    const char *name;       /* "BGN/PCGN romanization of Persian (1958)" */
+    const char *source;     /* the standard's document ("; " separated) */
+    const char *license;
+    const char *notes;      /* "; " separated */
+    const char *path;       /* the rule file */
+} onoma_scheme_info;
+typedef int (*onoma_scheme_fn)(void *ctx, const onoma_scheme_info *info);
+ONOMA_EXTERN int onoma_translit_schemes(const onoma_translit_options *opt, onoma_scheme_fn fn, void *ctx,
+                                        onoma_error *err);
+
+/* What --lang auto decided for a piece of text (the language of the
+ * letters of script of its first transliterable letter), e.g. "fa", "uk";
+ * NULL when there is none. */
+ONOMA_EXTERN const char *onoma_translit_detect(const char *text, size_t len);
+/* ------------------------------------------------------------------- check */
+
+/* Checking a text against a house style (`onoma check`, `onoma lsp`): the
+ * rewrites the normalizer would make, reported as findings with positions,
+ * plus near misses (capitalised words that match no spelling but look like a
+ * known name) as suggestions. Markup-aware: code, URLs and tags are not
+ * prose; comments can switch checking off (onoma-ignore, onoma-disable /
+ * onoma-enable). */
+
+/* Which parts of a text are prose. */
+#define ONOMA_MARKUP_TEXT 0     /* plain text: URLs are skipped */
+#define ONOMA_MARKUP_MARKDOWN 1 /* code blocks and spans, URLs, link targets, HTML */
+#define ONOMA_MARKUP_HTML 2     /* tags and attributes, comments, script/style/pre/code, entities */
+#define ONOMA_MARKUP_RST 3      /* literal blocks, inline literals, directives' options, URLs */
+#define ONOMA_MARKUP_TEX 4      /* commands, comments, math, verbatim, \url */
+#define ONOMA_MARKUP_COUNT 5
+
+/* The markup for a file name by its extension (TEXT when unknown). */
+ONOMA_EXTERN int onoma_markup_for_path(const char *path);
+/* A markup by name ("text", "markdown", "html", "rst", "tex" and the usual
+ * aliases: md, htm, restructuredtext, latex, plaintext ...), or -1. */
+ONOMA_EXTERN int onoma_markup_from_name(const char *name);
+ONOMA_EXTERN const char *onoma_markup_name(int markup);
+
+/* Flags for onoma_check_options.check_flags. */
+#define ONOMA_CHECK_NO_NEAR (1u << 0)    /* no near-miss suggestions */
+#define ONOMA_CHECK_FUZZY (1u << 1)      /* near misses are warnings (still never fixed) */
+#define ONOMA_CHECK_NEAR_PLACES (1u << 2) /* near misses of every place, not only prominent ones */
+#define ONOMA_CHECK_ALL_FLAGS (ONOMA_CHECK_NO_NEAR | ONOMA_CHECK_FUZZY | ONOMA_CHECK_NEAR_PLACES)
+
+typedef struct onoma_check_options {
+    unsigned flags;       /* normalize flags: ONOMA_EXACT, ONOMA_NO_GUARD, ONOMA_ANY_CASE
+                             (invalid input is an error: INVALID_* are refused) */
+    unsigned check_flags; /* ONOMA_CHECK_* */
+    const char *style;    /* NULL or "default" for the default style */
+} onoma_check_options;
+
+/* Kinds of finding. */
+#define ONOMA_FINDING_REWRITE 1   /* a spelling the style writes otherwise (fixable) */
+#define ONOMA_FINDING_AMBIGUOUS 2 /* a spelling of several entities (never fixed) */
+#define ONOMA_FINDING_NEAR 3      /* a near miss: a suggestion (never fixed) */
+/* Severities. */
+#define ONOMA_SEVERITY_WARNING 1
+#define ONOMA_SEVERITY_NOTE 2
+/* How a near miss was found. */
+#define ONOMA_NEAR_EDIT 1 /* within a small edit distance of a canonical form */
+#define ONOMA_NEAR_KEY 2  /* same name key as a known spelling */
+
+typedef struct onoma_finding {
+    int kind;           /* ONOMA_FINDING_* */
+    int severity;       /* ONOMA_SEVERITY_*: notes do not count as findings */
+    int fixable;        /* 1 for REWRITE: onoma_check_apply replaces it */
+    uint64_t offset;    /* byte offset of the span in the text */
+    uint64_t length;    /* bytes of the span */
+    uint64_t line;      /* 1-based */
+    uint64_t column;    /* 1-based, in characters (code points) */
+    uint64_t end_column; /* column just after the span (same line) */
+    const char *from;   /* the span as written (points into the text) */
+    size_t from_len;
+    const char *to;     /* REWRITE: the replacement; NEAR: the suggestion; NULL for AMBIGUOUS */
+    size_t to_len;
+    const char *id;        /* entity id ("" for AMBIGUOUS) */
+    const char *canonical; /* canonical form in the style ("" for AMBIGUOUS) */
+    const char *display;   /* canonical form of the entity (its full name) */
+    const char *type;      /* person, place, org, name, other ("" for AMBIGUOUS) */
+    size_t ncandidates;    /* AMBIGUOUS: the entities it could be */
+    const onoma_candidate *candidates;
+    int near_via;          /* NEAR: ONOMA_NEAR_EDIT or ONOMA_NEAR_KEY */
+    unsigned distance;     /* NEAR (EDIT): edit cost */
+} onoma_finding;
+
+typedef struct onoma_checker onoma_checker;
+
+/* A checker holds per-thread state (a normalizer, scratch, the findings of
+ * the last check) and the near-miss index of the tables (built on first
+ * use). The tables must outlive it. */
+ONOMA_EXTERN int onoma_checker_new(const onoma_tables *t, const onoma_check_options *opt,
+                                   onoma_checker **out, onoma_error *err);
+ONOMA_EXTERN void onoma_checker_free(onoma_checker **ck);
+/* Spellings (compared without regard to ASCII case) or entity ids that are
+ * accepted as they are: never reported. Copies the strings; replaces the
+ * previous list. */
+ONOMA_EXTERN int onoma_checker_set_ignore(onoma_checker *ck, const char *const *items, size_t n,
+                                          onoma_error *err);
+
+/* Check a whole text (name is used in error messages). On success returns
+ * the number of findings of severity WARNING and sets *findings / *n to all
+ * findings (notes included) in text order; they stay valid until the next
+ * call on this checker or its free, and point into text (from). Invalid
+ * UTF-8 or a NUL byte: ONOMA_EUTF8 / ONOMA_ENUL with line, column, offset. */
+ONOMA_EXTERN int onoma_check(onoma_checker *ck, const char *name, const char *text, size_t len, int markup,
+                             const onoma_finding **findings, size_t *n, onoma_error *err);
+
+/* Write text to sink with the replacement of every fixable finding (sorted,
+ * not overlapping, as onoma_check gives them); everything else is copied
+ * byte for byte. Returns the number of replacements made, or an error. */
+ONOMA_EXTERN int onoma_check_apply(const char *text, size_t len, const onoma_finding *findings, size_t n,
+                                   onoma_write_fn sink, void *ctx, onoma_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,7 @@
 #include "onoma.h"
 #include "common/buf.h"
 #include "io/atomic.h"
+#include "io/decode.h"
 
 #define EXIT_FINDINGS 1 /* findings or a data error */
 #define EXIT_USAGE 2
@@ -32,6 +33,12 @@ typedef struct cli_tables {
     int no_defaults;
 } cli_tables;
 int cli_tables_add(cli_tables *t, const char *path);
+/* The long options every table-using subcommand takes: --table (-t), --no-default-tables. */
+#define CLI_TABLE_OPTIONS {"table", required_argument, NULL, 't'}, {"no-default-tables", no_argument, NULL, 'N'}
+/* Handle getopt's c if it is a table option: 1 handled, 0 not one, -1 error (printed). */
+int cli_tables_option(cli_tables *t, int c, const char *arg);
+/* The index of arg in choices (NULL-terminated), or -1 after a usage message. */
+int cli_choice(const char *cmd, const char *opt, const char *arg, const char *const *choices);
 /* Open: bundled (unless no_defaults), ONOMA_TABLES (colon-separated), then --table in order. */
 int cli_tables_open(cli_tables *t, unsigned flags, onoma_tables **out);
 void cli_tables_free(cli_tables *t);
@@ -58,6 +65,34 @@ int cli_out_close(cli_out *o, int ok);
 /* Open an input ("-" = stdin). Returns fd or -1 (message printed). */
 int cli_open_input(const char *path);
 
+/* --from-encoding: inputs read as UTF-8 whatever their encoding. */
+typedef struct cli_decode {
+    const char *encoding; /* NULL: UTF-8 (a byte-order mark decides) */
+    unsigned flags;       /* ONOMA__DECODE_* */
+    int verbose;          /* say which encoding was read (and the detector's confidence) */
+} cli_decode;
+/* Open a reader over fd (message printed on failure). */
+int cli_reader_open(const cli_decode *d, int fd, const char *name, onoma__reader **out);
+/* A descriptor that reads as UTF-8: fd itself when nothing is to be done,
+ * else a pipe filled by a thread from the reader. Finish after reading it
+ * to its end (or giving up): 0, or -1 with the reader's error printed. */
+typedef struct cli_relay {
+    onoma__reader *rd;
+    int fd;       /* read this */
+    int pipe_w;
+    int started;
+    int rc;
+    void *thread; /* pthread_t */
+} cli_relay;
+int cli_relay_start(cli_relay *r, onoma__reader *rd, int fd);
+int cli_relay_finish(cli_relay *r, int report);
+#define CLI_ENCODING_HELP                                                                                    \
+    "      --from-encoding ENC  read input in ENC (CP1256, ISO-8859-6, CP1251, KOI8-R, KOI8-U,\n"             \
+    "                           ISO-8859-5, ISO-8859-7, CP1253, ISO-8859-8, CP1255, UTF-16, any\n"            \
+    "                           name of 'iconv -l'), or 'auto' (ICU's detector; --verbose shows\n"           \
+    "                           its guess and confidence). A UTF-8 or UTF-16 byte-order mark is\n"           \
+    "                           recognised without it\n"
+
 /* JSON string (with quotes) into b. */
 void cli_json_str(onoma__buf *b, const char *s, size_t n);
 
@@ -69,5 +104,8 @@ int cmd_normalize(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_tables(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
+int cmd_translit(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
 
 #endif

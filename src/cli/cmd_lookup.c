@@ -21,6 +21,9 @@ static const char help[] =
     "      --no-default-tables  do not load the bundled tables\n"
     "  -s, --style STYLE        canonical forms of this style\n"
     "      --format FMT         text (default) or json (one object per name a line)\n"
+    CLI_ENCODING_HELP
+    "                           (for names read from standard input)\n"
+    "  -v, --verbose            say which encoding standard input was read in\n"
     "  -h, --help               show this help\n"
     "Exit status: 0 every name matched, 1 some did not (or an error), 2 usage error.\n";
 
@@ -92,30 +95,33 @@ static int one(onoma_tables *t, const char *style, lk *l, const char *name, size
 int cmd_lookup(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"table", required_argument, NULL, 't'},
-        {"no-default-tables", no_argument, NULL, 'N'},
+        CLI_TABLE_OPTIONS,
         {"style", required_argument, NULL, 's'},
         {"format", required_argument, NULL, 'f'},
+        {"from-encoding", required_argument, NULL, 'E'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli_tables tables = {0};
     const char *style = NULL;
+    cli_decode dec = {NULL, 0, 0};
+    static const char *const formats[] = {"text", "json", NULL};
     int json = 0, c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":t:s:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":t:s:vh", longopts, NULL)) != -1) {
+        int handled = cli_tables_option(&tables, c, optarg);
+        if (handled < 0)
+            return EXIT_FINDINGS;
+        if (handled)
+            continue;
         switch (c) {
-        case 't':
-            if (cli_tables_add(&tables, optarg))
-                return EXIT_FINDINGS;
-            break;
-        case 'N': tables.no_defaults = 1; break;
         case 's': style = optarg; break;
+        case 'E': dec.encoding = optarg; break;
+        case 'v': dec.verbose = 1; break;
         case 'f':
-            if (strcmp(optarg, "json") == 0)
-                json = 1;
-            else if (strcmp(optarg, "text") != 0)
-                return cli_usage("lookup", "--format takes text or json, not '%s'", optarg);
+            if ((json = cli_choice("lookup", "--format", optarg, formats)) < 0)
+                return EXIT_USAGE;
             break;
         case 'h':
             fputs(help, stdout);
@@ -154,17 +160,51 @@ int cmd_lookup(int argc, char **argv)
         }
     } else {
         o.line_flush = isatty(0);
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        while (!err && (n = getline(&line, &cap, stdin)) >= 0) {
-            while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-                n--;
-            int r = one(t, style, &l, line, (size_t)n);
-            err = r < 0;
-            all &= r > 0;
+        /* names a line, read as UTF-8 whatever the input's encoding */
+        onoma__reader *rd = NULL;
+        if (cli_reader_open(&dec, 0, "-", &rd)) {
+            err = 1;
+        } else {
+            onoma__buf in = {0};
+            char chunk[4096];
+            long n;
+            while (!err && (n = onoma__reader_read(rd, chunk, sizeof chunk)) != 0) {
+                if (n < 0) {
+                    cli_report(onoma__reader_error(rd));
+                    err = 1;
+                    break;
+                }
+                if (onoma__buf_put(&in, chunk, (size_t)n)) {
+                    cli_error("out of memory");
+                    err = 1;
+                    break;
+                }
+                /* answer each complete line as it comes (interactive use) */
+                char *nl;
+                size_t start = 0;
+                while (!err && (nl = memchr(in.data + start, '\n', in.len - start)) != NULL) {
+                    size_t len = (size_t)(nl - (in.data + start));
+                    while (len && in.data[start + len - 1] == '\r')
+                        len--;
+                    int r = one(t, style, &l, in.data + start, len);
+                    err = r < 0;
+                    all &= r > 0;
+                    start = (size_t)(nl - in.data) + 1;
+                }
+                memmove(in.data, in.data + start, in.len - start);
+                in.len -= start;
+            }
+            size_t len = in.len;
+            while (len && in.data[len - 1] == '\r')
+                len--;
+            if (!err && len) {
+                int r = one(t, style, &l, in.data, len);
+                err = r < 0;
+                all &= r > 0;
+            }
+            onoma__buf_free(&in);
         }
-        free(line);
+        onoma__reader_close(&rd);
     }
     onoma__buf_free(&l.b);
     onoma_tables_close(&t);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 
 static const char help[] =
     "Usage: onoma normalize [OPTIONS] [FILE...|-]\n"
@@ -25,8 +26,11 @@ static const char help[] =
     "      --any-case           let words written in lower case match names (by default\n"
     "                           'iran' is left alone: only 'Iran', 'IRAN' match)\n"
     "      --report FILE        write JSON Lines: one object per rewrite or ambiguity\n"
+    CLI_ENCODING_HELP
+    "  -v, --verbose            say which encoding each input was read in\n"
     "  -o, --output FILE        write to FILE (atomically: all or nothing)\n"
     "  -j, --jobs N             use N threads on large inputs (output stays in order)\n"
+    CLI_PROGRESS_HELP
     "  -h, --help               show this help\n"
     "\n"
     "Matching: whole words; the longest match wins, then the leftmost; lookup folds\n"
@@ -81,11 +85,23 @@ static int on_event(void *ctx, const onoma_event *ev)
     return cli_out_write(r->out, b->data, b->len);
 }
 
+/* Output bytes stand for input bytes in the progress of a pipe. */
+typedef struct counted {
+    cli_out *out;
+    cli_progress *pg;
+} counted;
+
+static int counted_write(void *ctx, const char *p, size_t n)
+{
+    counted *c = ctx;
+    cli_progress_add(c->pg, n);
+    return cli_out_write(c->out, p, n);
+}
+
 int cmd_normalize(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"table", required_argument, NULL, 't'},
-        {"no-default-tables", no_argument, NULL, 'N'},
+        CLI_TABLE_OPTIONS,
         {"style", required_argument, NULL, 's'},
         {"exact", no_argument, NULL, 'x'},
         {"invalid", required_argument, NULL, 'I'},
@@ -94,34 +110,45 @@ int cmd_normalize(int argc, char **argv)
         {"report", required_argument, NULL, 'r'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
+        {"from-encoding", required_argument, NULL, 'E'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"progress", no_argument, NULL, 'P'},
+        {"no-progress", no_argument, NULL, 'Q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli_tables tables = {0};
     onoma_options opt = {0, NULL, 1};
     const char *output = NULL, *report = NULL;
-    int c;
+    /* every byte is kept: a UTF-8 byte-order mark too */
+    cli_decode dec = {NULL, ONOMA__DECODE_KEEP_UTF8_BOM, 0};
+    int c, progress = CLI_PROGRESS_AUTO;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":t:s:o:j:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":t:s:o:j:vh", longopts, NULL)) != -1) {
+        int handled = cli_tables_option(&tables, c, optarg);
+        if (handled < 0)
+            return EXIT_FINDINGS;
+        if (handled)
+            continue;
         switch (c) {
-        case 't':
-            if (cli_tables_add(&tables, optarg))
-                return EXIT_FINDINGS;
-            break;
-        case 'N': tables.no_defaults = 1; break;
         case 's': opt.style = optarg; break;
         case 'x': opt.flags |= ONOMA_EXACT; break;
         case 'G': opt.flags |= ONOMA_NO_GUARD; break;
         case 'A': opt.flags |= ONOMA_ANY_CASE; break;
-        case 'I':
-            if (strcmp(optarg, "keep") == 0)
-                opt.flags |= ONOMA_INVALID_KEEP;
-            else if (strcmp(optarg, "replace") == 0)
-                opt.flags |= ONOMA_INVALID_REPLACE;
-            else if (strcmp(optarg, "error") != 0)
-                return cli_usage("normalize", "--invalid takes error, keep or replace, not '%s'", optarg);
+        case 'I': {
+            static const char *const modes[] = {"error", "keep", "replace", NULL};
+            static const unsigned flags[] = {0, ONOMA_INVALID_KEEP, ONOMA_INVALID_REPLACE};
+            static const unsigned dflags[] = {0, ONOMA__DECODE_KEEP, ONOMA__DECODE_REPLACE};
+            int m = cli_choice("normalize", "--invalid", optarg, modes);
+            if (m < 0)
+                return EXIT_USAGE;
+            opt.flags |= flags[m];
+            dec.flags |= dflags[m];
             break;
+        }
         case 'r': report = optarg; break;
+        case 'E': dec.encoding = optarg; break;
+        case 'v': dec.verbose = 1; break;
         case 'o': output = optarg; break;
         case 'j': {
             long n = cli_parse_count(optarg, 256);
@@ -130,6 +157,8 @@ int cmd_normalize(int argc, char **argv)
             opt.jobs = (unsigned)n;
             break;
         }
+        case 'P': progress = CLI_PROGRESS_ON; break;
+        case 'Q': progress = CLI_PROGRESS_OFF; break;
         case 'h':
             fputs(help, stdout);
             return fclose(stdout) ? EXIT_FINDINGS : 0;
@@ -170,6 +199,8 @@ int cmd_normalize(int argc, char **argv)
     char *stdin_only[] = {"-"};
     char **files = optind < argc ? argv + optind : stdin_only;
     int nfiles = optind < argc ? argc - optind : 1;
+    cli_progress *pg = cli_progress_start(progress, cli_progress_size(files, nfiles), !output && isatty(1));
+    uint64_t done = 0;
     for (int i = 0; i < nfiles && ok; i++) {
         int fd = cli_open_input(files[i]);
         if (fd < 0) {
@@ -180,14 +211,38 @@ int cmd_normalize(int argc, char **argv)
         out.line_flush = fd == 0 && isatty(0);
         rctx.file = name;
         onoma_normalizer_set_name(nz, name);
-        if (onoma_normalize_fd(nz, fd, cli_out_write, &out, &e)) {
+        cli_progress_track(pg, fd, done);
+        counted cw = {&out, pg};
+        /* other encodings (and byte-order marks) are read through a pipe
+         * fed by a thread, so that --jobs works the same */
+        onoma__reader *rd = NULL;
+        cli_relay relay;
+        if (cli_reader_open(&dec, fd, name, &rd) || cli_relay_start(&relay, rd, fd)) {
+            onoma__reader_close(&rd);
+            if (fd > 0)
+                close(fd);
+            ok = 0;
+            break;
+        }
+        int rc = onoma_normalize_fd(nz, relay.fd, pg ? counted_write : cli_out_write, pg ? (void *)&cw : (void *)&out,
+                                    &e);
+        if (cli_relay_finish(&relay, 0)) {
+            cli_progress_stop(&pg); /* the message gets a clean line */
+            cli_report(onoma__reader_error(rd)); /* the input's own error */
+            ok = 0;
+        } else if (rc) {
+            cli_progress_stop(&pg);
             if (!out.failed && !(have_rep && rep.failed))
                 cli_report(&e);
             ok = 0;
         }
+        onoma__reader_close(&rd);
+        done += cli_progress_size(&files[i], 1);
+        cli_progress_track(pg, -1, done);
         if (fd > 0)
             close(fd);
     }
+    cli_progress_stop(&pg);
     onoma__buf_free(&rctx.line);
     if (have_rep && cli_out_close(&rep, ok))
         ok = 0;

@@ -18,27 +18,25 @@ static const char help[] =
 int cmd_tables(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"table", required_argument, NULL, 't'},
-        {"no-default-tables", no_argument, NULL, 'N'},
+        CLI_TABLE_OPTIONS,
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli_tables tables = {0};
+    static const char *const formats[] = {"text", "json", NULL};
     int json = 0, c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":t:h", longopts, NULL)) != -1) {
+        int handled = cli_tables_option(&tables, c, optarg);
+        if (handled < 0)
+            return EXIT_FINDINGS;
+        if (handled)
+            continue;
         switch (c) {
-        case 't':
-            if (cli_tables_add(&tables, optarg))
-                return EXIT_FINDINGS;
-            break;
-        case 'N': tables.no_defaults = 1; break;
         case 'f':
-            if (strcmp(optarg, "json") == 0)
-                json = 1;
-            else if (strcmp(optarg, "text") != 0)
-                return cli_usage("tables", "--format takes text or json, not '%s'", optarg);
+            if ((json = cli_choice("tables", "--format", optarg, formats)) < 0)
+                return EXIT_USAGE;
             break;
         case 'h':
             fputs(help, stdout);

@@ -1,5 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +34,7 @@ void cli_warn(const char *fmt, ...)
 void cli_report(const onoma_error *e)
 {
     const char *msg = e->message[0] ? e->message : onoma_strerror(e->code);
-    if (e->file[0] && (e->code == ONOMA_EUTF8 || e->code == ONOMA_ENUL) && strstr(msg, "at byte"))
+    if (e->file[0] && (e->code == ONOMA_EUTF8 || e->code == ONOMA_ENUL || e->code == ONOMA_EENCODING) && strstr(msg, "at byte"))
         cli_error("%s: %s", e->file, msg);
     else if (e->file[0] && e->line && e->column)
         cli_error("%s:%llu:%llu: %s", e->file, (unsigned long long)e->line, (unsigned long long)e->column, msg);
@@ -78,6 +80,34 @@ int cli_tables_add(cli_tables *t, const char *path)
     }
     t->paths[t->n++] = path;
     return 0;
+}
+
+int cli_tables_option(cli_tables *t, int c, const char *arg)
+{
+    if (c == 'N') {
+        t->no_defaults = 1;
+        return 1;
+    }
+    if (c != 't')
+        return 0;
+    if (cli_tables_add(t, arg)) {
+        cli_error("out of memory");
+        return -1;
+    }
+    return 1;
+}
+
+int cli_choice(const char *cmd, const char *opt, const char *arg, const char *const *choices)
+{
+    for (int i = 0; choices[i]; i++)
+        if (strcmp(arg, choices[i]) == 0)
+            return i;
+    char list[256] = "";
+    for (int i = 0; choices[i]; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? (choices[i + 1] ? ", " : " or ") : "",
+                 choices[i]);
+    cli_usage(cmd, "%s takes %s, not '%s'", opt, list, arg);
+    return -1;
 }
 
 void cli_tables_free(cli_tables *t)
@@ -283,4 +313,91 @@ long cli_parse_count(const char *s, long max)
     if (errno || end == s || *end || v < 1 || v > max)
         return -1;
     return v;
+}
+
+int cli_reader_open(const cli_decode *d, int fd, const char *name, onoma__reader **out)
+{
+    onoma_error e;
+    if (onoma__reader_open(out, fd, name, d->encoding, d->flags, &e)) {
+        cli_report(&e);
+        return -1;
+    }
+    if (d->verbose) {
+        int conf = onoma__reader_confidence(*out);
+        if (conf >= 0)
+            fprintf(stderr, "%s: %s: encoding %s (detected, confidence %d%%)\n", cli_prog, name,
+                    onoma__reader_encoding(*out), conf);
+        else
+            fprintf(stderr, "%s: %s: encoding %s\n", cli_prog, name, onoma__reader_encoding(*out));
+    }
+    return 0;
+}
+
+static void *relay_main(void *arg)
+{
+    cli_relay *r = arg;
+    /* a reader that stopped early closes its end: EPIPE, not a signal */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    char *buf = malloc(1u << 16);
+    r->rc = buf ? 0 : ONOMA_ENOMEM;
+    while (!r->rc) {
+        long n = onoma__reader_read(r->rd, buf, 1u << 16);
+        if (n <= 0) {
+            r->rc = (int)n;
+            break;
+        }
+        if (onoma__write_all(r->pipe_w, buf, (size_t)n))
+            break; /* the other side gave up: its error is the one to report */
+    }
+    free(buf);
+    close(r->pipe_w);
+    return NULL;
+}
+
+int cli_relay_start(cli_relay *r, onoma__reader *rd, int fd)
+{
+    memset(r, 0, sizeof *r);
+    r->rd = rd;
+    r->fd = fd;
+    r->pipe_w = -1;
+    if (onoma__reader_direct(rd))
+        return 0;
+    int p[2];
+    pthread_t *t = malloc(sizeof *t);
+    if (!t || pipe2(p, O_CLOEXEC) != 0) {
+        free(t);
+        cli_error("cannot create a pipe: %s", strerror(errno));
+        return -1;
+    }
+    r->fd = p[0];
+    r->pipe_w = p[1];
+    if (pthread_create(t, NULL, relay_main, r) != 0) {
+        close(p[0]);
+        close(p[1]);
+        free(t);
+        cli_error("cannot start a thread");
+        return -1;
+    }
+    r->thread = t;
+    r->started = 1;
+    return 0;
+}
+
+int cli_relay_finish(cli_relay *r, int report)
+{
+    if (!r->started)
+        return 0;
+    close(r->fd); /* unblocks the thread if the reading stopped early */
+    pthread_join(*(pthread_t *)r->thread, NULL);
+    free(r->thread);
+    r->started = 0;
+    if (r->rc < 0) {
+        if (report)
+            cli_report(onoma__reader_error(r->rd));
+        return -1;
+    }
+    return 0;
 }

@@ -12,6 +12,9 @@ typedef struct command {
 
 static const command commands[] = {
     {"normalize", cmd_normalize, "rewrite variant spellings of known names to their canonical form"},
+    {"translit", cmd_translit, "transliterate text and names into Latin script by a published scheme"},
+    {"check", cmd_check, "report spellings of names that differ from a house style (and fix them)"},
+    {"lsp", cmd_lsp, "a Language Server Protocol server: check documents in an editor"},
     {"lookup", cmd_lookup, "look names up in the tables"},
     {"compile", cmd_compile, "check text tables and compile them into one binary table"},
     {"tables", cmd_tables, "list the loaded tables and styles"},

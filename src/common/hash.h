@@ -31,9 +31,19 @@ static inline uint64_t onoma__hash(const void *data, size_t n)
         p += 8;
         n -= 8;
     }
-    uint64_t tail = 0;
-    if (n)
-        memcpy(&tail, p, n);
+    /* the last 0..7 bytes without a variable-length copy: two overlapping
+     * 4-byte loads, or the first, middle and last byte */
+    uint64_t tail;
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        tail = (uint64_t)a << 32 | b;
+    } else if (n) {
+        tail = (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
+    } else {
+        tail = 0;
+    }
     h = onoma__mix(h ^ tail ^ ((uint64_t)n << 56), k1);
     return onoma__mix(h, k2 ^ 0x5bd1e995ull);
 }

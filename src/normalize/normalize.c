@@ -67,6 +67,19 @@ int onoma_normalizer_new(const onoma_tables *t, const onoma_options *opt, onoma_
     for (size_t l = 0; l < t->nlayers; l++)
         if (t->layers[l].idx[idx].max_key_len > nz->max_key_len)
             nz->max_key_len = t->layers[l].idx[idx].max_key_len;
+    for (unsigned b = 0; b < 256; b++)
+        nz->cls[b] = (unsigned char)onoma__pair_class((unsigned char)b, idx == ONOMA__IDX_FOLD, onoma__ascii_word);
+    nz->lower_rule = idx == ONOMA__IDX_FOLD && !(opt->flags & ONOMA_ANY_CASE);
+    for (size_t l = 0; l < t->nlayers; l++)
+        for (int w = 0; w < 1024; w++) {
+            nz->pair[w] |= t->layers[l].idx[idx].pair[w];
+            nz->lpair[w] |= t->layers[l].idx[idx].lpair[w];
+        }
+    /* the fold of a word that can still match fits: no checks per character */
+    if (onoma__buf_reserve(&nz->fold, (size_t)nz->max_key_len + 64)) {
+        free(nz);
+        return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
+    }
     nz->name = strdup("-");
     if (!nz->name) {
         free(nz);
@@ -139,74 +152,45 @@ static inline uint32_t next_cp(const unsigned char *s, size_t n, size_t i, int *
  * as far as a key could reach: a longer word matches nothing). */
 static size_t scan_word(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t i, int fold)
 {
-    size_t cap = (size_t)nz->max_key_len + 8;
+    /* locals, not nz->fold's fields: a char store could alias them, which
+     * would make the compiler reload them for every character */
+    const size_t cap = (size_t)nz->max_key_len + 8;
+    onoma__buf *f = &nz->fold;
+    char *out = f->data;
+    size_t len = f->len;
     const onoma__fold_page *pc = NULL;
     uint32_t pg = 0;
-    onoma__buf *f = &nz->fold;
-    for (;;) {
-        if (i >= n)
-            return i;
+    while (i < n) {
         unsigned c = s[i];
         if (c < 0x80) {
             if (!onoma__ascii_word[c])
-                return i;
-            if (fold && f->len < cap) {
-                if (f->len == f->cap && onoma__buf_reserve(f, 64))
-                    return i;
-                f->data[f->len++] = (char)onoma__fold_ascii[c];
-            }
+                break;
+            if (fold && len < cap) /* room reserved for cap + 8 */
+                out[len++] = (char)onoma__fold_ascii[c];
             i++;
             continue;
         }
-        int len;
-        uint32_t cp = next_cp(s, n, i, &len);
-        if (len <= 0 || !onoma__is_word(cp))
-            return i;
-        if (fold && f->len < cap) {
+        int clen;
+        uint32_t cp = next_cp(s, n, i, &clen);
+        if (clen <= 0 || !onoma__is_word(cp))
+            break;
+        if (fold && len < cap) {
             size_t fl;
             const char *fs = onoma__fold_lookup(cp, &fl, &pc, &pg);
+            f->len = len;
             for (size_t k = 0; k < fl; k++) {
                 if (fs[k] == ' ' && (f->len == 0 || f->data[f->len - 1] == ' '))
                     continue;
                 if (onoma__buf_putc(f, fs[k]))
-                    return i;
+                    break;
             }
+            out = f->data;
+            len = f->len;
         }
-        i += (size_t)len;
+        i += (size_t)clen;
     }
-}
-
-/* Append the fold of a separator s[a..b) (non-word characters) to nz->fold. */
-static int fold_sep(onoma_normalizer *nz, const unsigned char *s, size_t a, size_t b)
-{
-    const onoma__fold_page *pc = NULL;
-    uint32_t pg = 0;
-    onoma__buf *f = &nz->fold;
-    for (size_t i = a; i < b;) {
-        const char *fs;
-        size_t fl;
-        char one;
-        if (s[i] < 0x80) {
-            one = (char)onoma__fold_ascii[s[i]];
-            fs = &one;
-            fl = 1;
-            i++;
-        } else {
-            int len;
-            uint32_t cp = next_cp(s, b, i, &len);
-            if (len <= 0)
-                return -1;
-            fs = onoma__fold_lookup(cp, &fl, &pc, &pg);
-            i += (size_t)len;
-        }
-        for (size_t k = 0; k < fl; k++) {
-            if (fs[k] == ' ' && (f->len == 0 || f->data[f->len - 1] == ' '))
-                continue;
-            if (onoma__buf_putc(f, fs[k]))
-                return -1;
-        }
-    }
-    return 0;
+    f->len = len;
+    return i;
 }
 
 /* The separator after a word: its end (start of the next word), or 0 when
@@ -245,6 +229,9 @@ static int candidates(onoma_normalizer *nz, const unsigned char *s, size_t n, si
     const onoma_tables *t = nz->t;
     int k = nz->idx, nc = 0;
     uint64_t alive = 0;
+    /* start loading the home slots while the filters are tested */
+    for (size_t l = 0; l < t->nlayers; l++)
+        __builtin_prefetch(&t->layers[l].idx[k].slots[h >> t->layers[l].idx[k].shift]);
     for (size_t l = 0; l < t->nlayers; l++)
         if (onoma__layer_filter(&t->layers[l].idx[k], h))
             alive |= 1ull << l;
@@ -292,7 +279,8 @@ static int candidates(onoma_normalizer *nz, const unsigned char *s, size_t n, si
             if (!(alive &= go))
                 break;
         }
-        if (k == ONOMA__IDX_FOLD && fold_sep(nz, s, end, next))
+        /* scan_sep has checked the separator's UTF-8 */
+        if (k == ONOMA__IDX_FOLD && onoma__fold_append(&nz->fold, (const char *)s + end, next - end))
             break;
         size_t e2 = scan_word(nz, s, n, next, k == ONOMA__IDX_FOLD);
         if (e2 - ws > ONOMA__LOOKAHEAD)
@@ -313,22 +301,6 @@ static int first_cap(const unsigned char *s, size_t n, size_t i)
     int len;
     uint32_t cp = next_cp(s, n, i, &len);
     return len > 0 && onoma__char_case(cp) > 0;
-}
-
-/* Is the first cased letter of s[ws..end) lower case? */
-static int first_cased_lower(const unsigned char *s, size_t end, size_t ws)
-{
-    for (size_t i = ws; i < end;) {
-        int len;
-        uint32_t cp = next_cp(s, end, i, &len);
-        if (len <= 0)
-            return 0;
-        int c = onoma__char_case(cp);
-        if (c)
-            return c < 0;
-        i += (size_t)len;
-    }
-    return 0;
 }
 
 /* Start of the character that ends just before position p (p > 0). */
@@ -445,6 +417,20 @@ static int deliver(onoma_normalizer *nz, const onoma_event *ev)
     return r ? (r < 0 ? r : ONOMA_EABORTED) : 0;
 }
 
+/* An event about the span s[ws..ws+slen) (buf is the scanned buffer). */
+static void span_event(onoma_normalizer *nz, onoma_event *ev, int kind, const char *buf, size_t ws, size_t slen)
+{
+    memset(ev, 0, sizeof *ev);
+    onoma__track(nz, buf, nz->base + ws);
+    ev->kind = kind;
+    ev->offset = nz->base + ws;
+    ev->length = slen;
+    ev->line = nz->line;
+    ev->column = nz->col + 1;
+    ev->from = buf + ws;
+    ev->from_len = slen;
+}
+
 static const char *type_name(uint32_t t)
 {
     static const char *const names[] = {"person", "place", "org", "name", "other"};
@@ -462,13 +448,14 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
     *rewrite = 0;
     for (int i = nc - 1; i >= 0; i--) {
         const onoma__layer *L = &t->layers[c[i].layer];
-        const uint32_t *tg = L->targets + c[i].sl->targets;
+        uint32_t ntg;
+        const uint32_t *tg = onoma__slot_targets(L, c[i].sl, &ntg);
         uint32_t ok[MAX_CANDS];
         size_t nok = 0;
-        for (uint32_t j = 1; j <= tg[0] && nok < MAX_CANDS; j++) {
+        for (uint32_t j = 0; j < ntg && nok < MAX_CANDS; j++) {
             if (!(tg[j] & ONOMA__T_LOWER) && nz->idx == ONOMA__IDX_FOLD && !(nz->flags & ONOMA_ANY_CASE)) {
                 if (lower < 0)
-                    lower = first_cased_lower(s, c[i].end, ws);
+                    lower = onoma__first_case((const char *)s + ws, c[i].end - ws) < 0;
                 if (lower)
                     continue; /* "iran" is not the name Iran */
             }
@@ -493,7 +480,6 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
         }
         size_t end = c[i].end, slen = end - ws;
         onoma_event ev;
-        memset(&ev, 0, sizeof ev);
         if (ambiguous) {
             if (nz->on_event) {
                 onoma_candidate cs[MAX_CANDS];
@@ -503,14 +489,7 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
                     cs[j].canonical = onoma__canonical(t, c[i].layer, ok[j], nz->style, &l1);
                     cs[j].display = onoma__display(t, c[i].layer, ok[j], nz->style, &l2);
                 }
-                onoma__track(nz, buf, nz->base + ws);
-                ev.kind = ONOMA_EVENT_AMBIGUOUS;
-                ev.offset = nz->base + ws;
-                ev.length = slen;
-                ev.line = nz->line;
-                ev.column = nz->col + 1;
-                ev.from = (const char *)s + ws;
-                ev.from_len = slen;
+                span_event(nz, &ev, ONOMA_EVENT_AMBIGUOUS, buf, ws, slen);
                 ev.ncandidates = nok;
                 ev.candidates = cs;
                 *rc = deliver(nz, &ev);
@@ -525,14 +504,7 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
         if (nz->on_event) {
             size_t dl;
             const onoma__entry_rec *e = &L->entries[ok[0]];
-            onoma__track(nz, buf, nz->base + ws);
-            ev.kind = ONOMA_EVENT_REWRITE;
-            ev.offset = nz->base + ws;
-            ev.length = slen;
-            ev.line = nz->line;
-            ev.column = nz->col + 1;
-            ev.from = (const char *)s + ws;
-            ev.from_len = slen;
+            span_event(nz, &ev, ONOMA_EVENT_REWRITE, buf, ws, slen);
             ev.to = nz->rep.data;
             ev.to_len = nz->rep.len;
             ev.id = onoma__lstr(L, e->id);
@@ -569,39 +541,49 @@ static int invalid(onoma_normalizer *nz, const char *buf, size_t i, int nul, ono
  * words (format.h, onoma__pair_class); unknown bytes say yes. */
 static inline int pair_pass(const onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, int final)
 {
-    if (s[ws] >= 0x80 || (ws + 1 >= n && !final))
+    unsigned b0 = s[ws];
+    if (b0 >= 0x80 || (ws + 1 >= n && !final))
         return 1;
-    int fold = nz->idx == ONOMA__IDX_FOLD;
-    unsigned c0 = onoma__pair_class(s[ws], fold, onoma__ascii_word);
-    unsigned c1 = onoma__pair_class(ws + 1 < n ? s[ws + 1] : ' ', fold, onoma__ascii_word);
-    unsigned idx = c0 << 8 | c1;
+    unsigned idx = (unsigned)nz->cls[b0] << 8 | nz->cls[ws + 1 < n ? s[ws + 1] : ' '];
     /* a word written in lower case: only spellings written so (proper-noun rule) */
-    int lower = fold && s[ws] >= 'a' && s[ws] <= 'z' && !(nz->flags & ONOMA_ANY_CASE);
-    const onoma_tables *t = nz->t;
-    for (size_t l = 0; l < t->nlayers; l++) {
-        const onoma__layer_index *ix = &t->layers[l].idx[nz->idx];
-        if (lower ? (int)((ix->lpair[idx >> 6] >> (idx & 63)) & 1) : onoma__layer_pair(ix, idx))
+    if (nz->lower_rule && b0 - 'a' < 26u) {
+        if (!((nz->lpair[idx >> 6] >> (idx & 63)) & 1))
+            return 0; /* two bytes rule most words out */
+        if (ws + 4 > n && !final)
             return 1;
+        const onoma_tables *t = nz->t;
+        uint32_t ph = onoma__prefix_hash(s + ws, n - ws, onoma__ascii_word);
+        for (size_t l = 0; l < t->nlayers; l++) {
+            const onoma__layer_index *ix = &t->layers[l].idx[nz->idx];
+            uint32_t b = ph >> (32 - ix->lpre_log2);
+            if ((ix->lpre[b >> 6] >> (b & 63)) & 1)
+                return 1;
+        }
+        return 0;
     }
-    return 0;
+    return (int)((nz->pair[idx >> 6] >> (idx & 63)) & 1);
 }
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-/* 16 bytes at p: 0 if any is not ASCII; else 1, with a bit per word byte
- * ([A-Za-z0-9_]) in *word and per NUL in *nul. */
-static inline int ascii_block(const unsigned char *p, unsigned *word, unsigned *nul)
+/* 16 bytes at p: the number of ASCII bytes before the first other one (16
+ * if none), with a bit per word byte ([A-Za-z0-9_]) in *word and per NUL in
+ * *nul, for those bytes. */
+static inline unsigned ascii_block(const unsigned char *p, unsigned *word, unsigned *nul)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    if (_mm_movemask_epi8(v))
+    unsigned hi = (unsigned)_mm_movemask_epi8(v);
+    unsigned lanes = hi ? (unsigned)__builtin_ctz(hi) : 16;
+    if (!lanes)
         return 0;
+    unsigned keep = lanes == 16 ? 0xFFFFu : (1u << lanes) - 1;
     __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
     __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
     __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
     __m128i us = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
-    *word = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), us));
-    *nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
-    return 1;
+    *word = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), us)) & keep;
+    *nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) & keep;
+    return lanes;
 }
 #endif
 
@@ -647,12 +629,14 @@ int onoma__scan(onoma_normalizer *nz, const char *buf, size_t n, size_t start, i
     }
     while (i < n) {
 #if defined(__SSE2__)
-        unsigned wm, zm;
-        if (i + 16 <= n && ascii_block(s + i, &wm, &zm) && (!zm || keep)) {
+        unsigned wm, zm, lanes;
+        if (i + 16 <= n && (lanes = ascii_block(s + i, &wm, &zm)) != 0 && (!zm || keep)) {
+            /* the ASCII bytes of the block; a non-ASCII character after them goes
+             * through the code below */
             unsigned starts = wm & ~((wm << 1) | (unsigned)prevw);
             size_t blk = i;
-            i = blk + 16;
-            prevw = (int)((wm >> 15) & 1);
+            i = blk + lanes;
+            prevw = (int)((wm >> (lanes - 1)) & 1);
             while (starts) {
                 size_t ws = blk + (unsigned)__builtin_ctz(starts);
                 starts &= starts - 1;
@@ -744,9 +728,7 @@ stop:
 
 /* ------------------------------------------------------------- streaming */
 
-/* Scan what is buffered; keep the unscanned rest, and up to CONTEXT bytes
- * before it (already written) for the look-back of guards. */
-static int consume(onoma_normalizer *nz, int final, onoma_write_fn sink, void *ctx, onoma_error *err)
+int onoma__consume(onoma_normalizer *nz, int final, onoma_write_fn sink, void *ctx, onoma_error *err)
 {
     size_t used = 0;
     int rc = onoma__scan(nz, nz->in.data, nz->in.len, nz->start, final, &used, sink, ctx, err);
@@ -766,12 +748,12 @@ int onoma_normalizer_feed(onoma_normalizer *nz, const char *data, size_t len, on
 {
     if (onoma__buf_put(&nz->in, data, len))
         return onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
-    return consume(nz, 0, sink, ctx, err);
+    return onoma__consume(nz, 0, sink, ctx, err);
 }
 
 int onoma_normalizer_finish(onoma_normalizer *nz, onoma_write_fn sink, void *ctx, onoma_error *err)
 {
-    int rc = consume(nz, 1, sink, ctx, err);
+    int rc = onoma__consume(nz, 1, sink, ctx, err);
     onoma__normalizer_reset(nz);
     return rc;
 }
@@ -808,7 +790,7 @@ int onoma_normalize_fd(onoma_normalizer *nz, int fd, onoma_write_fn sink, void *
             break;
         }
         nz->in.len += (size_t)r;
-        if ((rc = consume(nz, r == 0, sink, ctx, err)) || r == 0)
+        if ((rc = onoma__consume(nz, r == 0, sink, ctx, err)) || r == 0)
             break;
     }
     onoma__normalizer_reset(nz);

@@ -33,6 +33,10 @@ struct onoma_normalizer {
     uint64_t col;          /* characters from the line's start to track_pos */
 
     onoma__buf fold, rep, tmp;
+    /* the pair filters of all layers merged, and the byte classes of this mode */
+    unsigned char cls[256];
+    int lower_rule; /* lower-case words match lower-case spellings only */
+    uint64_t pair[1024], lpair[1024];
 };
 
 /* Scan s[start..n) (s[0] is at absolute offset nz->base; s[0..start) is
@@ -45,6 +49,11 @@ int onoma__scan(onoma_normalizer *nz, const char *s, size_t n, size_t start, int
 /* Move line tracking forward over s[from..to) (absolute offsets; s holds the
  * bytes at nz->base). */
 void onoma__track(onoma_normalizer *nz, const char *s, uint64_t to);
+
+/* Scan what is buffered in nz->in; keep the unscanned rest, and up to
+ * ONOMA__CONTEXT bytes before it (already written) for the look-back of
+ * guards. */
+int onoma__consume(onoma_normalizer *nz, int final, onoma_write_fn sink, void *ctx, onoma_error *err);
 
 /* Reset the per-input state (offsets, lines) for a new input. */
 void onoma__normalizer_reset(onoma_normalizer *nz);

@@ -195,7 +195,8 @@ static void free_item(item *it)
     free(it);
 }
 
-/* Wait for the oldest chunk, write it, recycle it into *spare. */
+/* Wait for the oldest chunk, write it, put it on the free list *spare (its
+ * buffers are reused: no new allocation per chunk). */
 static int retire(pool *p, onoma_normalizer *nz, onoma_write_fn sink, void *ctx, onoma_error *err, item **spare)
 {
     pthread_mutex_lock(&p->mu);
@@ -218,8 +219,7 @@ static int retire(pool *p, onoma_normalizer *nz, onoma_write_fn sink, void *ctx,
         if (err)
             *err = it->err;
     }
-    if (*spare)
-        free_item(*spare);
+    it->next = *spare;
     *spare = it;
     return rc;
 }
@@ -256,7 +256,8 @@ int onoma__normalize_fd_parallel(onoma_normalizer *nz, int fd, onoma_write_fn si
         rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, "cannot start threads");
     while (!rc && !eof && !stream) {
         item *it = spare ? spare : calloc(1, sizeof *it);
-        spare = NULL;
+        if (spare)
+            spare = spare->next;
         if (!it) {
             rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
             break;
@@ -355,8 +356,11 @@ int onoma__normalize_fd_parallel(onoma_normalizer *nz, int fd, onoma_write_fn si
         free_item(p.head);
         p.head = n;
     }
-    if (spare)
+    while (spare) {
+        item *n = spare->next;
         free_item(spare);
+        spare = n;
+    }
     if (!rc && stream) {
         /* stream the rest on this thread, from where the chunks ended */
         onoma__normalizer_reset(nz);
@@ -365,17 +369,9 @@ int onoma__normalize_fd_parallel(onoma_normalizer *nz, int fd, onoma_write_fn si
         nz->in = carry;
         carry = (onoma__buf){0};
         nz->jobs = 1;
-        size_t used;
         for (;;) {
-            rc = onoma__scan(nz, nz->in.data, nz->in.len, nz->start, eof, &used, sink, ctx, err);
-            if (rc)
+            if ((rc = onoma__consume(nz, eof, sink, ctx, err)))
                 break;
-            onoma__track(nz, nz->in.data, nz->base + used);
-            size_t keep_from = used > ONOMA__CONTEXT ? used - ONOMA__CONTEXT : 0;
-            memmove(nz->in.data, nz->in.data + keep_from, nz->in.len - keep_from);
-            nz->in.len -= keep_from;
-            nz->base += keep_from;
-            nz->start = used - keep_from;
             if (eof)
                 break;
             if (onoma__buf_reserve(&nz->in, CHUNK)) {

@@ -31,8 +31,8 @@ typedef struct index_builder {
     onoma__slot *slots;
     uint32_t mask;
     uint64_t *filter;
-    uint64_t *pair, *lpair, *cont;
-    uint32_t cont_log2;
+    uint64_t *pair, *lpair, *lpre, *cont;
+    uint32_t cont_log2, lpre_log2;
     uint32_t filter_log2;
     uint32_t max_len, nkeys;
 } index_builder;
@@ -196,27 +196,10 @@ static int add_entry(builder *b, onoma__entry_rec *e)
 /* Add a spelling of entry e to both indexes. A canonical or style form
  * that does not begin and end with a letter or digit ("U.S.") is kept as a
  * replacement but cannot be matched. */
-/* Is the first cased letter of p lower case (or is there none)? */
-static int lower_first(const char *p, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)p;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        int len = onoma__utf8_decode(s + i, n - i, &cp);
-        if (len <= 0)
-            return 1;
-        int c = onoma__char_case(cp);
-        if (c)
-            return c < 0;
-        i += (size_t)len;
-    }
-    return 1;
-}
-
 static void add_claim(builder *b, const onoma__source *s, uint32_t line, uint32_t entry, uint32_t tflags,
                       const char *p, size_t n)
 {
-    if (lower_first(p, n))
+    if (onoma__first_case(p, n) <= 0) /* lower case first, or no case at all */
         tflags |= ONOMA__T_LOWER;
     if (!first_last_word(p, n)) {
         if (!(tflags & ONOMA__T_IDENTITY))
@@ -283,7 +266,9 @@ static void load_names(builder *b, uint32_t si)
 {
     const onoma__source *s = b->src[si];
     for (size_t r = 0; r < s->nrec && b->rc != ONOMA_ENOMEM; r++) {
-        const onoma__record *rec = &s->rec[r];
+        onoma__record rv;
+        onoma__source_record(s, r, &rv);
+        const onoma__record *rec = &rv;
         const onoma__field *f = rec->f;
         if (!valid_id(f[0].p, f[0].len)) {
             fail(b, ONOMA_ETABLE, s, rec->line, "bad id '%.*s' (letters, digits and _ . : / - only)",
@@ -381,14 +366,21 @@ static void load_pairs(builder *b, uint32_t si)
     const onoma__source *s = b->src[si];
     enum { AHEAD = 8 };
     uint64_t hs[AHEAD];
-    for (size_t r = 0; r < s->nrec && r < AHEAD; r++)
-        hs[r] = onoma__hash(s->rec[r].f[1].p, s->rec[r].f[1].len);
+    for (size_t r = 0; r < s->nrec && r < AHEAD; r++) {
+        onoma__record ra;
+        onoma__source_record(s, r, &ra);
+        hs[r] = onoma__hash(ra.f[1].p, ra.f[1].len);
+    }
     for (size_t r = 0; r < s->nrec && b->rc != ONOMA_ENOMEM; r++) {
-        const onoma__record *rec = &s->rec[r];
+        onoma__record rv;
+        onoma__source_record(s, r, &rv);
+        const onoma__record *rec = &rv;
         const onoma__field *f = rec->f;
         uint64_t h = hs[r % AHEAD];
         if (r + AHEAD < s->nrec) { /* the id table is large: fetch ahead */
-            uint64_t h2 = onoma__hash(s->rec[r + AHEAD].f[1].p, s->rec[r + AHEAD].f[1].len);
+            onoma__record ra;
+            onoma__source_record(s, r + AHEAD, &ra);
+            uint64_t h2 = onoma__hash(ra.f[1].p, ra.f[1].len);
             hs[r % AHEAD] = h2;
             __builtin_prefetch(&b->ids[(uint32_t)h2 & b->ids_mask]);
         }
@@ -423,7 +415,9 @@ static void load_style(builder *b, uint32_t si)
     }
     b->sources[si].style = (uint32_t)st;
     for (size_t r = 0; r < s->nrec; r++) {
-        const onoma__record *rec = &s->rec[r];
+        onoma__record rv;
+        onoma__source_record(s, r, &rv);
+        const onoma__record *rec = &rv;
         if (!valid_id(rec->f[0].p, rec->f[0].len) || !rec->f[1].len) {
             fail(b, ONOMA_ETABLE, s, rec->line, "malformed style record (expected id, form)");
             continue;
@@ -516,7 +510,8 @@ static int same_canonical(const builder *b, uint32_t e1, uint32_t e2)
 
 /* The target list of one key from its claims: merged per entry, checked for
  * conflicts (different canonical forms, not all marked shared). */
-static void add_targets(builder *b, int k, const item *g, size_t ng, onoma__slot *sl)
+/* Returns the slot flags to add (ONOMA__SLOT_ONE when *targets holds the one target itself). */
+static uint32_t add_targets(builder *b, int k, const item *g, size_t ng, uint32_t *targets)
 {
     index_builder *ib = &b->idx[k];
     uint32_t tmp[64];
@@ -579,10 +574,15 @@ static void add_targets(builder *b, int k, const item *g, size_t ng, onoma__slot
              pairs ? "" : "; mark it '?' in both to report it as ambiguous");
         reported = 1;
     }
-    sl->targets = (uint32_t)(b->targets.len / 4);
+    if (n == 1) {
+        *targets = tmp[0];
+        return ONOMA__SLOT_ONE;
+    }
+    *targets = (uint32_t)(b->targets.len / 4);
     uint32_t cnt = (uint32_t)n;
     if (onoma__buf_put(&b->targets, &cnt, 4) || onoma__buf_put(&b->targets, tmp, 4 * n))
         b->rc = ONOMA_ENOMEM;
+    return 0;
 }
 
 static void place(index_builder *ib, uint32_t pos, const item *rep, uint32_t flags)
@@ -610,12 +610,19 @@ static void hash_index(builder *b, int k)
     ib->cont = calloc((1ull << ib->cont_log2) / 64, sizeof(uint64_t));
     item *it = malloc((nitems ? nitems : 1) * sizeof *it);
     ib->filter_log2 = 10;
-    while (ib->filter_log2 < 27 && (1ull << ib->filter_log2) < 16 * (uint64_t)ib->nc)
+    while (ib->filter_log2 < 27 && (1ull << ib->filter_log2) < 8 * (uint64_t)ib->nc)
         ib->filter_log2++;
     ib->filter = calloc((1ull << ib->filter_log2) / 64, sizeof(uint64_t));
     ib->pair = calloc(65536 / 64, sizeof(uint64_t));
+    size_t nlower = 0;
+    for (size_t i = 0; i < ib->nc; i++) /* the keys that set bits: lower case, ASCII first */
+        nlower += (ib->c[i].ef & ONOMA__T_LOWER) && (unsigned char)ib->keys.data[ib->c[i].off] < 0x80;
+    ib->lpre_log2 = 12;
+    while (ib->lpre_log2 < 24 && (1ull << ib->lpre_log2) < 64 * 4 * (uint64_t)nlower)
+        ib->lpre_log2++;
     ib->lpair = calloc(65536 / 64, sizeof(uint64_t));
-    if (!it || !ib->filter || !ib->pair || !ib->lpair || !ib->cont) {
+    ib->lpre = calloc((1ull << ib->lpre_log2) / 64, sizeof(uint64_t));
+    if (!it || !ib->filter || !ib->pair || !ib->lpair || !ib->lpre || !ib->cont) {
         free(it);
         b->rc = ONOMA_ENOMEM;
         return;
@@ -661,11 +668,28 @@ static void hash_index(builder *b, int k)
             ib->pair[p1 >> 6] |= 1ull << (p1 & 63);
             if (both)
                 ib->pair[p2 >> 6] |= 1ull << (p2 & 63);
-            /* words written in lower case can only match spellings that are too */
-            if (!fold || (c->ef & ONOMA__T_LOWER)) {
+            /* words written in lower case can only match spellings that are too:
+             * register the key's first ASCII bytes, and the same cut at 1..3 by a
+             * non-ASCII character (text whose character there folds to ASCII) */
+            if (fold && (c->ef & ONOMA__T_LOWER)) {
                 ib->lpair[p1 >> 6] |= 1ull << (p1 & 63);
                 if (both)
                     ib->lpair[p2 >> 6] |= 1ull << (p2 & 63);
+                unsigned char v[4];
+                size_t np = 0;
+                while (np < 4 && np < c->len && u0[np] < 0x80 && onoma__ascii_word[u0[np]])
+                    v[np] = u0[np], np++;
+                for (size_t cut = 0; cut <= np && cut < 4; cut++) {
+                    unsigned char w[4];
+                    size_t wl = cut ? cut : np;
+                    memcpy(w, v, wl);
+                    if (cut)
+                        w[wl++] = 0x80;
+                    if (!wl || (!cut && !np))
+                        continue;
+                    uint32_t ph = onoma__prefix_hash(w, wl, onoma__ascii_word) >> (32 - ib->lpre_log2);
+                    ib->lpre[ph >> 6] |= 1ull << (ph & 63);
+                }
             }
         }
     }
@@ -732,20 +756,16 @@ static void hash_index(builder *b, int k)
                 spill[nspill].len = alen | flags << 24; /* flags travel in the top byte */
                 nspill++;
                 if (flags & ONOMA__SLOT_KEY) {
-                    /* targets now, slot later: remember them by index */
-                    onoma__slot tmp = {0};
-                    add_targets(b, k, grp, ng, &tmp);
-                    spill[nspill - 1].ci = rep.ci;
-                    spill[nspill - 1].h = rep.h;
-                    /* keep the targets index in the claim's spare field */
-                    ib->c[rep.ci].next = tmp.targets;
+                    /* targets now, slot later: keep them in the claim's spare field */
+                    flags |= add_targets(b, k, grp, ng, &ib->c[rep.ci].next);
+                    spill[nspill - 1].len = alen | flags << 24;
                 }
                 wrapped = 1;
                 continue;
             }
             place(ib, pos, &rep, flags);
             if (flags & ONOMA__SLOT_KEY)
-                add_targets(b, k, grp, ng, &ib->slots[pos]);
+                ib->slots[pos].len_flags |= add_targets(b, k, grp, ng, &ib->slots[pos].targets) << 24;
             next = pos + 1;
         }
         i = j;
@@ -782,6 +802,7 @@ static void builder_free(builder *b)
         free(b->idx[k].filter);
         free(b->idx[k].pair);
         free(b->idx[k].lpair);
+        free(b->idx[k].lpre);
         free(b->idx[k].cont);
     }
     onoma__buf_free(&b->targets);
@@ -820,6 +841,7 @@ static int assemble(builder *b, void **image, size_t *size)
     copy(h.magic, ONOMA__TABLE_MAGIC, 8);
     h.format = ONOMA__TABLE_FORMAT;
     h.fold_version = ONOMA__FOLD_VERSION;
+    h.hash_check = onoma__hash(ONOMA__HASH_PROBE, sizeof ONOMA__HASH_PROBE - 1);
     UVersionInfo uv;
     u_getUnicodeVersion(uv);
     u_versionToString(uv, h.unicode);
@@ -843,6 +865,8 @@ static int assemble(builder *b, void **image, size_t *size)
         h.idx[k].filter_off = off, off = align8(off + (1ull << ib->filter_log2) / 8);
         h.idx[k].pair_off = off, off = align8(off + 65536 / 8);
         h.idx[k].lpair_off = off, off = align8(off + 65536 / 8);
+        h.idx[k].lpre_off = off, off = align8(off + (1ull << ib->lpre_log2) / 8);
+        h.idx[k].lpre_log2 = ib->lpre_log2;
         h.idx[k].cont_off = off, off = align8(off + (1ull << ib->cont_log2) / 8);
         h.idx[k].cont_log2 = ib->cont_log2;
         h.idx[k].mask = ib->mask;
@@ -857,21 +881,30 @@ static int assemble(builder *b, void **image, size_t *size)
     if (!img)
         return ONOMA_ENOMEM;
     copy(img, &h, sizeof h);
+    /* each piece is freed once copied: the image and the builder do not both stay whole */
     copy(img + h.strings_off, b->strings.data, b->strings.len);
+    onoma__buf_free(&b->strings);
     copy(img + h.strings_off + koff[0], b->idx[0].keys.data, b->idx[0].keys.len);
+    onoma__buf_free(&b->idx[0].keys);
     if (b->idx[1].keys.len)
         copy(img + h.strings_off + koff[1], b->idx[1].keys.data, b->idx[1].keys.len);
+    onoma__buf_free(&b->idx[1].keys);
     copy(img + h.sources_off, b->sources, b->nsrc * sizeof(onoma__source_rec));
     copy(img + h.entries_off, b->entries, b->nentries * sizeof(onoma__entry_rec));
+    free(b->entries);
+    b->entries = NULL;
     /* The style names were interned last; scratch holds their onoma__str. */
     copy(img + h.styles_off, b->scratch.data, nst * sizeof(onoma__str));
     onoma__str *forms = (onoma__str *)(img + h.forms_off);
     for (size_t i = 0; i < b->nforms; i++)
         forms[(size_t)b->forms[i].entry * nst + b->forms[i].style] = b->forms[i].form;
     copy(img + h.targets_off, b->targets.data, b->targets.len);
+    onoma__buf_free(&b->targets);
     uint32_t *ids = (uint32_t *)(img + h.ids_off);
     for (size_t i = 0; i <= b->ids_mask; i++)
         ids[i] = (uint32_t)b->ids[i];
+    free(b->ids);
+    b->ids = NULL;
     copy(img + h.overrides_off, b->ov, b->nov * sizeof(onoma__override));
     for (int k = 0; k < 2; k++) {
         index_builder *ib = &b->idx[k];
@@ -883,11 +916,16 @@ static int assemble(builder *b, void **image, size_t *size)
             if (sl[i].len_flags)
                 sl[i].key_off += (uint32_t)koff[k];
         }
+        free(ib->slots);
+        ib->slots = NULL;
         copy(img + h.idx[k].filter_off, ib->filter, (1ull << ib->filter_log2) / 8);
         copy(img + h.idx[k].pair_off, ib->pair, 65536 / 8);
         copy(img + h.idx[k].lpair_off, ib->lpair, 65536 / 8);
+        copy(img + h.idx[k].lpre_off, ib->lpre, (1ull << ib->lpre_log2) / 8);
         copy(img + h.idx[k].cont_off, ib->cont, (1ull << ib->cont_log2) / 8);
     }
+    onoma__table_hdr *hp = (onoma__table_hdr *)(void *)img;
+    hp->checksum = onoma__checksum(img, sizeof *hp) ^ onoma__checksum(img + sizeof *hp, off - sizeof *hp);
     *image = img;
     *size = off;
     return 0;
@@ -905,7 +943,7 @@ int onoma__build(onoma__source *const *src, size_t nsrc, unsigned flags, void **
     size_t nrec = 0;
     for (size_t i = 0; i < nsrc; i++)
         nrec += src[i]->nrec;
-    b.ids_mask = pow2_at_least(2 * nrec + 2) - 1;
+    b.ids_mask = pow2_at_least(nrec + nrec / 2 + 2) - 1;
     b.ids = calloc((size_t)b.ids_mask + 1, sizeof *b.ids);
     b.sources = calloc(nsrc ? nsrc : 1, sizeof *b.sources);
     if (!b.ids || !b.sources) {
@@ -946,6 +984,14 @@ int onoma__build(onoma__source *const *src, size_t nsrc, unsigned flags, void **
         free(b.idx[k].c); /* claims are no longer needed */
         b.idx[k].c = NULL;
     }
+    if (flags & ONOMA__BUILD_FREE_SOURCES) /* all strings are in the pools now */
+        for (size_t i = 0; i < nsrc; i++) {
+            free(src[i]->data);
+            free(src[i]->rec);
+            src[i]->data = NULL;
+            src[i]->rec = NULL;
+            src[i]->nrec = src[i]->len = 0;
+        }
     /* Style names into the string pool (scratch holds their onoma__str). */
     b.scratch.len = 0;
     const char *sn = b.style_names.data;

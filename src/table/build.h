@@ -6,6 +6,7 @@
 #include "table/source.h"
 
 #define ONOMA__BUILD_EXACT_ONLY 0x1u
+#define ONOMA__BUILD_FREE_SOURCES 0x2u /* free the sources' text once indexed (memory) */
 
 /* Build one image from the sources (merged: ids unique across all, conflicts
  * checked across all). On success *image is malloc'd, 8-byte aligned. diag

@@ -13,10 +13,13 @@
 #ifndef ONOMA_TABLE_FORMAT_H
 #define ONOMA_TABLE_FORMAT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ONOMA__TABLE_MAGIC "ONOMATBL"
 #define ONOMA__TABLE_FORMAT 1
+#define ONOMA__HASH_PROBE "onoma hash probe"
 
 enum { ONOMA__IDX_EXACT = 0, ONOMA__IDX_FOLD = 1 };
 
@@ -28,7 +31,12 @@ typedef struct onoma__index_hdr {
     uint64_t slots_off;   /* (mask + 1) slots; 0 when the index was not built */
     uint64_t filter_off;  /* 1 << filter_log2 bits */
     uint64_t pair_off;    /* 65536 bits: the first two bytes a matching word can start with */
-    uint64_t lpair_off;   /* the same for words starting with a lower-case ASCII letter (fold index) */
+    uint64_t lpair_off;   /* words starting with a lower-case ASCII letter (fold index): 65536 bits
+                             like pair, from the spellings written in lower case only */
+    uint64_t lpre_off;    /* the same words, more selective: 1 << lpre_log2 bits over
+                             onoma__prefix_hash of their first bytes */
+    uint32_t lpre_log2;
+    uint32_t reserved2_;
     uint64_t cont_off;    /* 1 << cont_log2 bits: onoma__cont_bit(prefix hash, next word's pair) */
     uint32_t cont_log2;
     uint32_t reserved_;
@@ -56,7 +64,9 @@ typedef struct onoma__table_hdr {
     uint32_t noverrides;    /* style-table records: onoma__override */
     uint64_t overrides_off;
     onoma__index_hdr idx[2];
-    uint64_t reserved[4];
+    uint64_t checksum; /* onoma__checksum of the image with this field zero */
+    uint64_t hash_check; /* onoma__hash of ONOMA__HASH_PROBE: the index's hash function is part of the format */
+    uint64_t reserved[2];
 } onoma__table_hdr;
 
 enum { ONOMA__KIND_NAMES = 0, ONOMA__KIND_PAIRS = 1, ONOMA__KIND_STYLE = 2 };
@@ -89,6 +99,7 @@ typedef struct onoma__override {
 /* Slot flags (top 8 bits of len_flags). */
 #define ONOMA__SLOT_KEY 0x1u    /* a spelling: targets holds its entries */
 #define ONOMA__SLOT_LONGER 0x2u /* some longer key continues it */
+#define ONOMA__SLOT_ONE 0x4u    /* a key of one target: targets holds the target itself */
 
 typedef struct onoma__slot {
     uint32_t hash32;
@@ -106,6 +117,32 @@ typedef struct onoma__slot {
 #define ONOMA__T_LOWER 0x8u    /* spelled with a lower-case first letter (al-Muhandis), so it
                                   may match a word written in lower case */
 
+/* A fast checksum of an image (four independent lanes of multiply-xor over
+ * 64-bit words), to refuse damaged files with a clear message. */
+static inline uint64_t onoma__checksum(const unsigned char *p, size_t n)
+{
+    uint64_t a = 0x243F6A8885A308D3ull, b = 0x13198A2E03707344ull, c = 0xA4093822299F31D0ull,
+             d = 0x082EFA98EC4E6C89ull;
+    const uint64_t k = 0x9E3779B97F4A7C15ull;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        uint64_t w[4];
+        memcpy(w, p + i, 32);
+        a = (a ^ w[0]) * k;
+        b = (b ^ w[1]) * k;
+        c = (c ^ w[2]) * k;
+        d = (d ^ w[3]) * k;
+        a ^= a >> 29;
+        b ^= b >> 29;
+        c ^= c >> 29;
+        d ^= d >> 29;
+    }
+    for (; i < n; i++)
+        a = (a ^ p[i]) * k;
+    uint64_t h = a ^ (b * 3) ^ (c * 5) ^ (d * 7) ^ n;
+    return (h ^ (h >> 31)) * k;
+}
+
 /* The pair filter's index for a word starting with bytes b0 b1 (b1 = 0 when
  * the word has one byte): ASCII bytes as they are (lower-cased for the fold
  * index), any byte >= 0x80 as 0x80, a non-word second byte as 0. A word
@@ -117,6 +154,26 @@ static inline unsigned onoma__pair_class(unsigned char b, int fold, const unsign
     if (!word_tab[b])
         return 0;
     return fold && b >= 'A' && b <= 'Z' ? b + 32u : b;
+}
+
+/* Hash of a word's first bytes for the lower-case filter: up to 4 bytes,
+ * ASCII letters lowered, ended by a non-word byte; a byte >= 0x80 counts as
+ * 0x80 and ends it. (A table key also registers its prefixes ended by 0x80
+ * at positions 1..3, for text whose character there folds to ASCII.) */
+static inline uint32_t onoma__prefix_hash(const unsigned char *s, size_t n, const unsigned char *word_tab)
+{
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4 && i < n; i++) {
+        unsigned b = s[i];
+        if (b >= 0x80) {
+            v = v << 8 | 0x80;
+            break;
+        }
+        if (!word_tab[b])
+            break;
+        v = v << 8 | (b >= 'A' && b <= 'Z' ? b + 32u : b);
+    }
+    return (v ^ (v >> 15)) * 0x9E3779B1u;
 }
 
 /* The continuation filter's bit: may the key prefix with hash h go on with

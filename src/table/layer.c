@@ -38,6 +38,14 @@ static const char *check_image(const unsigned char *base, size_t size)
     const onoma__table_hdr *h = (const onoma__table_hdr *)base;
     if (h->size != size)
         return "truncated or padded file";
+    /* the checksum covers everything, with its own field taken as zero */
+    onoma__table_hdr copy;
+    memcpy(&copy, base, sizeof copy);
+    copy.checksum = 0;
+    uint64_t sum = onoma__checksum((const unsigned char *)&copy, sizeof copy);
+    uint64_t body = onoma__checksum(base + sizeof copy, size - sizeof copy);
+    if ((sum ^ body) != h->checksum)
+        return "checksum mismatch (a damaged or modified file)";
     uint64_t sl = h->strings_len;
     if (!in_range(h->strings_off, sl, size) || sl == 0 ||
         !in_range(h->sources_off, (uint64_t)h->nsources * sizeof(onoma__source_rec), size) ||
@@ -89,7 +97,8 @@ static const char *check_image(const unsigned char *base, size_t size)
         if (((ix->mask + 1) & ix->mask) != 0 || ix->mask < 15 || ix->filter_log2 < 6 || ix->filter_log2 > 40 ||
             !in_range(ix->slots_off, ((uint64_t)ix->mask + 1) * sizeof(onoma__slot), size) ||
             !in_range(ix->filter_off, (1ull << ix->filter_log2) / 8, size) ||
-            !in_range(ix->pair_off, 65536 / 8, size) || !in_range(ix->lpair_off, 65536 / 8, size) ||
+            !in_range(ix->pair_off, 65536 / 8, size) || ix->lpre_log2 < 6 || ix->lpre_log2 > 30 ||
+            !in_range(ix->lpair_off, 65536 / 8, size) || !in_range(ix->lpre_off, (1ull << ix->lpre_log2) / 8, size) ||
             ix->cont_log2 < 6 || ix->cont_log2 > 40 || !in_range(ix->cont_off, (1ull << ix->cont_log2) / 8, size))
             return "bad index header";
         const onoma__slot *s = (const onoma__slot *)(base + ix->slots_off);
@@ -100,7 +109,10 @@ static const char *check_image(const unsigned char *base, size_t size)
             used++;
             if ((uint64_t)s[i].key_off + (s[i].len_flags & 0xFFFFFF) > sl)
                 return "bad key";
-            if ((s[i].len_flags >> 24) & ONOMA__SLOT_KEY) {
+            if (((s[i].len_flags >> 24) & (ONOMA__SLOT_KEY | ONOMA__SLOT_ONE)) == (ONOMA__SLOT_KEY | ONOMA__SLOT_ONE)) {
+                if ((s[i].targets >> ONOMA__T_BITS) >= h->nentries)
+                    return "bad target";
+            } else if ((s[i].len_flags >> 24) & ONOMA__SLOT_KEY) {
                 uint64_t t = s[i].targets;
                 if (t >= h->ntargets || tg[t] == 0 || tg[t] > h->ntargets - t - 1)
                     return "bad target list";
@@ -140,8 +152,10 @@ int onoma__layer_from_image(const char *path, void *image, size_t size, onoma__l
         L->idx[k].filter = (const uint64_t *)(L->base + h->idx[k].filter_off);
         L->idx[k].pair = (const uint64_t *)(L->base + h->idx[k].pair_off);
         L->idx[k].lpair = (const uint64_t *)(L->base + h->idx[k].lpair_off);
+        L->idx[k].lpre = (const uint64_t *)(L->base + h->idx[k].lpre_off);
         L->idx[k].cont = (const uint64_t *)(L->base + h->idx[k].cont_off);
         L->idx[k].cont_log2 = h->idx[k].cont_log2;
+        L->idx[k].lpre_log2 = h->idx[k].lpre_log2;
         L->idx[k].mask = h->idx[k].mask;
         L->idx[k].shift = 64;
         for (uint32_t m = h->idx[k].mask; m; m >>= 1)
@@ -171,6 +185,9 @@ static int open_compiled(const char *path, int fd, size_t size, onoma__layer *L,
                           "compiled table has format version %u; this onoma reads version %d: recompile it "
                           "with 'onoma compile'",
                           h->format, ONOMA__TABLE_FORMAT);
+    else if (h->hash_check != onoma__hash(ONOMA__HASH_PROBE, sizeof ONOMA__HASH_PROBE - 1))
+        rc = onoma__error(err, ONOMA_EVERSION, path, 0, 0,
+                          "compiled table was built with another hash function: recompile it with 'onoma compile'");
     else if (h->fold_version != ONOMA__FOLD_VERSION || strncmp(h->unicode, uni, sizeof uni) != 0)
         rc = onoma__error(err, ONOMA_EVERSION, path, 0, 0,
                           "compiled table was built for Unicode %.15s (fold %u); this onoma uses Unicode %s "
@@ -221,8 +238,8 @@ int onoma__layer_open(const char *path, unsigned flags, onoma__layer *L, onoma_e
     }
     void *image;
     size_t size;
-    rc = onoma__build(&src, 1, (flags & ONOMA_TABLES_EXACT) ? ONOMA__BUILD_EXACT_ONLY : 0, &image, &size, NULL,
-                      NULL, err);
+    rc = onoma__build(&src, 1, ONOMA__BUILD_FREE_SOURCES | ((flags & ONOMA_TABLES_EXACT) ? ONOMA__BUILD_EXACT_ONLY : 0),
+                      &image, &size, NULL, NULL, err);
     onoma__source_free(&src);
     if (rc)
         return rc;

@@ -13,10 +13,10 @@
 typedef struct onoma__layer_index {
     const onoma__slot *slots;
     const uint64_t *filter;
-    const uint64_t *pair, *lpair, *cont;
+    const uint64_t *pair, *lpair, *lpre, *cont;
     uint32_t mask, filter_log2, max_key_len;
     uint32_t shift; /* home slot = h >> shift */
-    uint32_t cont_log2;
+    uint32_t cont_log2, lpre_log2;
 } onoma__layer_index;
 
 typedef struct onoma__layer {
@@ -66,6 +66,18 @@ static inline const onoma__slot *onoma__layer_find(const onoma__layer *L, const 
         if (sl->hash32 == h32 && (sl->len_flags & 0xFFFFFFu) == n && memcmp(L->str + sl->key_off, key, n) == 0)
             return sl;
     }
+}
+
+/* The targets of a key slot (entry << ONOMA__T_BITS | flags), *n of them. */
+static inline const uint32_t *onoma__slot_targets(const onoma__layer *L, const onoma__slot *sl, uint32_t *n)
+{
+    if ((sl->len_flags >> 24) & ONOMA__SLOT_ONE) {
+        *n = 1;
+        return &sl->targets;
+    }
+    const uint32_t *t = L->targets + sl->targets;
+    *n = t[0];
+    return t + 1;
 }
 
 /* Entry index of an id, or UINT32_MAX. */

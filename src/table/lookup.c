@@ -51,8 +51,9 @@ int onoma_lookup(const onoma_tables *t, const char *style, const char *name, siz
             const onoma__slot *sl = onoma__layer_find(L, &L->idx[k], key, klen, onoma__hash(key, klen));
             if (!sl || !((sl->len_flags >> 24) & ONOMA__SLOT_KEY))
                 continue;
-            const uint32_t *tg = L->targets + sl->targets;
-            for (uint32_t j = 1; j <= tg[0] && !rc; j++) {
+            uint32_t ntg;
+            const uint32_t *tg = onoma__slot_targets(L, sl, &ntg);
+            for (uint32_t j = 0; j < ntg && !rc; j++) {
                 uint32_t e = tg[j] >> ONOMA__T_BITS;
                 int dup = 0;
                 for (int i = 0; i < n; i++)

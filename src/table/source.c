@@ -238,9 +238,13 @@ int onoma__source_parse(const char *path, char *data, size_t len, onoma__source 
                        "malformed line: %d field%s, expected %s", r.nf, r.nf == 1 ? "" : "s", shape[s->kind]);
             continue;
         }
+        if (len > UINT32_MAX) {
+            rc = line_error(&pe, ONOMA_ERANGE, path, lineno, 0, "table file over 4 GB");
+            goto fail;
+        }
         if (s->nrec == s->caprec) {
             size_t nc = s->caprec ? s->caprec * 2 : 64;
-            onoma__record *nr = realloc(s->rec, nc * sizeof *nr);
+            onoma__line *nr = realloc(s->rec, nc * sizeof *nr);
             if (!nr) {
                 rc = onoma__error(err, ONOMA_ENOMEM, path, lineno, 0, NULL);
                 goto fail;
@@ -248,7 +252,7 @@ int onoma__source_parse(const char *path, char *data, size_t len, onoma__source 
             s->rec = nr;
             s->caprec = nc;
         }
-        s->rec[s->nrec++] = r;
+        s->rec[s->nrec++] = (onoma__line){(uint32_t)(line - data), lineno};
     }
     if (s->kind < 0)
         s->kind = ONOMA__KIND_NAMES;
@@ -273,6 +277,26 @@ int onoma__source_parse(const char *path, char *data, size_t len, onoma__source 
 fail:
     onoma__source_free(&s);
     return rc;
+}
+
+void onoma__source_record(const onoma__source *s, size_t i, onoma__record *out)
+{
+    const char *line = s->data + s->rec[i].off;
+    const char *nl = memchr(line, '\n', s->len - s->rec[i].off);
+    size_t n = nl ? (size_t)(nl - line) : s->len - s->rec[i].off;
+    if (n && line[n - 1] == '\r')
+        n--;
+    out->nf = 0;
+    out->line = s->rec[i].line;
+    size_t f0 = 0;
+    for (size_t k = 0; k <= n && out->nf < 5; k++) {
+        if (k < n && line[k] != '\t')
+            continue;
+        out->f[out->nf].p = line + f0;
+        out->f[out->nf].len = (uint32_t)(k - f0);
+        out->nf++;
+        f0 = k + 1;
+    }
 }
 
 int onoma__source_load(const char *path, onoma__source **out, onoma_diag_fn diag, void *ctx, onoma_error *err)

@@ -19,15 +19,24 @@ typedef struct onoma__record {
     uint32_t line;
 } onoma__record;
 
+/* A parsed line, kept small (a table may have millions): where it starts;
+ * its fields are split again on demand by onoma__source_record. */
+typedef struct onoma__line {
+    uint32_t off, line;
+} onoma__line;
+
 typedef struct onoma__source {
     char *path;
     char *data; /* the file's bytes, NUL-terminated */
     size_t len;
     int kind;   /* ONOMA__KIND_* */
     onoma__buf name, version, license, source, style; /* metadata (NUL-terminated when set) */
-    onoma__record *rec;
+    onoma__line *rec;
     size_t nrec, caprec;
 } onoma__source;
+
+/* The fields of record i (a line that parsed well). */
+void onoma__source_record(const onoma__source *s, size_t i, onoma__record *out);
 
 /* Read and parse a text table. A bad line is reported to diag (may be NULL)
  * and skipped; the parse goes on, so that every error is listed. On return

@@ -310,6 +310,22 @@ int onoma__char_case(uint32_t cp)
     return 0;
 }
 
+int onoma__first_case(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = onoma__utf8_decode(s + i, n - i, &cp);
+        if (len <= 0)
+            return 0;
+        int c = onoma__char_case(cp);
+        if (c)
+            return c;
+        i += (size_t)len;
+    }
+    return 0;
+}
+
 typedef int32_t (*case_fn)(UChar *, int32_t, const UChar *, int32_t, const char *, UErrorCode *);
 
 static int map_case(onoma__buf *out, const char *s, size_t n, case_fn fn)

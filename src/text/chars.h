@@ -76,6 +76,8 @@ int onoma__fold_append(onoma__buf *out, const char *s, size_t n);
 
 /* Case of a character: 1 upper/title, -1 lower, 0 uncased. */
 int onoma__char_case(uint32_t cp);
+/* Case of the first cased letter of s[0..n): 1, -1, or 0 when none (or invalid UTF-8). */
+int onoma__first_case(const char *s, size_t n);
 
 /* Upper-case / lower-case a UTF-8 string (root locale) into out. */
 int onoma__to_upper(onoma__buf *out, const char *s, size_t n);
