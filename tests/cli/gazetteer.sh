@@ -26,7 +26,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
 # the variant's case pattern.
 grep -v '^#' "$DATA/gazetteer-pairs.tsv" | grep -v '^$' > "$TMP/pairs"
 cut -f1 "$TMP/pairs" > "$TMP/variants"
-if "$ONOMA" normalize "$TMP/variants" > "$TMP/got" 2> "$TMP/err"; then
+if "$ONOMA" normalize --cross-script "$TMP/variants" > "$TMP/got" 2> "$TMP/err"; then
     python3 - "$TMP/pairs" "$TMP/got" > "$TMP/score" <<'PY'
 import sys
 pairs = [l.rstrip("\n").split("\t")[:2] for l in open(sys.argv[1], encoding="utf-8")]
@@ -67,7 +67,7 @@ for f in "$SRC"/tables/names/*.tsv "$SRC"/tables/names/*/*.tsv; do
     grep -v '^#' "$f" | awk -F'\t' 'NF >= 3 && $3 != "" { sub(/^~/, "", $3); print $3 }'
 done | sort -u > "$TMP/canon"
 ncanon=$(wc -l < "$TMP/canon")
-if "$ONOMA" normalize "$TMP/canon" > "$TMP/canon.out" 2> "$TMP/err"; then
+if "$ONOMA" normalize --cross-script "$TMP/canon" > "$TMP/canon.out" 2> "$TMP/err"; then
     nchanged=$(paste "$TMP/canon" "$TMP/canon.out" | awk -F'\t' '$1 != $2' | wc -l)
     paste "$TMP/canon" "$TMP/canon.out" | awk -F'\t' '$1 != $2 { print "  changed: " $1 " -> " $2 }' | head -20
     if [ "$ncanon" -gt 1000 ] && [ "$nchanged" -eq 0 ]; then
