@@ -107,9 +107,10 @@ typedef struct onoma_tables onoma_tables;
 #define ONOMA_TABLES_ALL_FLAGS (ONOMA_TABLES_DEFAULTS | ONOMA_TABLES_EXACT)
 
 /* Open a set of tables: the bundled ones (with ONOMA_TABLES_DEFAULTS), then
- * each path in order, text (.tsv) or compiled. Later tables take precedence
- * where they claim the same spelling. The result is immutable and may be
- * shared by any number of threads. */
+ * each path in order, text (.tsv) or compiled. A bare name that is not a
+ * file ("villages") names an optional compiled table shipped beside the
+ * bundle. Later tables take precedence where they claim the same spelling.
+ * The result is immutable and may be shared by any number of threads. */
 ONOMA_EXTERN int onoma_tables_open(const char *const *paths, size_t npaths, unsigned flags,
                                    onoma_tables **out, onoma_error *err);
 ONOMA_EXTERN void onoma_tables_close(onoma_tables **t);
