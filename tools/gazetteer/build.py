@@ -33,6 +33,7 @@ import glob
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -220,6 +221,8 @@ def clean_canonical(s):
     s = s.strip(" .,;:'\"-\u2019\u2018\u02bf\u02be`\u00b4")
     if not s or not (s[0].isalnum() and s[-1].isalnum()):
         return None
+    if lower_case_label(s):  # "independent politician": not a name
+        return None
     return s
 
 
@@ -296,6 +299,28 @@ def similar(a, b):
     return difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
 
 
+# A Latin-script name begins with a capital, but for name particles
+# (al-Muhandis, ibn Sina, van Gogh, 's-Hertogenbosch) and prefixed
+# capitals (uMgungundlovu). A label in lower case otherwise is a common noun
+# or a translation ("provincia di X", "queso Cheddar", "independent
+# politician"), and would match ordinary words in running text.
+LOWER_NAME_OK = re.compile(
+    r"^(?:(?:al|el|ad|ag|ak|an|ar|as|ash|at|ath|az|ud|ul|ur|us)[-\u2010 ']"
+    r"|(?:ibn|bin|bint|ben|abu|abd|de|di|da|del|della|dei|des|du|van|von|der|den|ter|le|la|les|lo|y) "
+    r"|'[st][- ]|[a-z]{1,2}[A-Z])")
+
+
+def lower_case_label(form):
+    """A Latin label whose first cased letter is lower case and that does not
+    begin with a name particle."""
+    for ch in form:
+        if ch.isupper() or ch.istitle():
+            return False
+        if ch.islower():
+            return not LOWER_NAME_OK.match(form)
+    return False
+
+
 def accept_variant(rec, form, why):
     """Filter a candidate variant; returns the cleaned form or None."""
     if not form:
@@ -317,6 +342,9 @@ def accept_variant(rec, form, why):
         return None
     if sc not in KEEP_SCRIPTS:
         ST.add("dropped: script out of scope (%s)" % sc)
+        return None
+    if sc == "Latin" and why != "curated" and lower_case_label(form):
+        ST.add("dropped: Latin label in lower case (a common noun or a translation)")
         return None
     # Country names come from human-edited sources and their endonyms are
     # legitimately unlike the English name (Misr, Ellada): not filtered.
