@@ -50,7 +50,7 @@ _onoma()
         return ;;
     -s | --style)
         local styles
-        styles=$("$prog" tables 2>/dev/null | awk '/^STYLE/ {f = 1; next} f && NF {print $1}')
+        styles=$("$prog" tables 2>/dev/null | awk '/^STYLE/ {f = 1; next} f && !NF {exit} f {print $1}')
         COMPREPLY=($(compgen -W "$styles" -- "$cur"))
         return ;;
     --format | -f)

@@ -107,9 +107,10 @@ typedef struct onoma_tables onoma_tables;
 #define ONOMA_TABLES_ALL_FLAGS (ONOMA_TABLES_DEFAULTS | ONOMA_TABLES_EXACT)
 
 /* Open a set of tables: the bundled ones (with ONOMA_TABLES_DEFAULTS), then
- * each path in order, text (.tsv) or compiled. Later tables take precedence
- * where they claim the same spelling. The result is immutable and may be
- * shared by any number of threads. */
+ * each path in order, text (.tsv) or compiled. A bare name that is not a
+ * file ("villages") names an optional compiled table shipped beside the
+ * bundle. Later tables take precedence where they claim the same spelling.
+ * The result is immutable and may be shared by any number of threads. */
 ONOMA_EXTERN int onoma_tables_open(const char *const *paths, size_t npaths, unsigned flags,
                                    onoma_tables **out, onoma_error *err);
 ONOMA_EXTERN void onoma_tables_close(onoma_tables **t);
@@ -175,9 +176,12 @@ ONOMA_EXTERN int onoma_lookup(const onoma_tables *t, const char *style, const ch
 #define ONOMA_INVALID_REPLACE (1u << 2) /* replace invalid UTF-8 / NUL with U+FFFD */
 #define ONOMA_NO_GUARD (1u << 3)        /* rewrite guarded (common-word) spellings everywhere */
 #define ONOMA_ANY_CASE (1u << 4)        /* let words written in lower case match capitalised names */
-#define ONOMA_FUZZY (1u << 5)           /* rewrite unseen spellings found through the name key (below) */
-#define ONOMA_ALL_FLAGS (ONOMA_EXACT | ONOMA_INVALID_KEEP | ONOMA_INVALID_REPLACE | ONOMA_NO_GUARD | ONOMA_ANY_CASE | \
-                         ONOMA_FUZZY)
+#define ONOMA_CROSS_SCRIPT (1u << 5)    /* rewrite a name written in another script (قاسم سلیمانی)
+                                           to the canonical form; by default it is left as written */
+#define ONOMA_FUZZY (1u << 6)           /* rewrite unseen spellings found through the name key (below) */
+#define ONOMA_ALL_FLAGS                                                                                    \
+    (ONOMA_EXACT | ONOMA_INVALID_KEEP | ONOMA_INVALID_REPLACE | ONOMA_NO_GUARD | ONOMA_ANY_CASE | ONOMA_CROSS_SCRIPT | \
+     ONOMA_FUZZY)
 
 typedef struct onoma_options {
     unsigned flags;    /* ONOMA_EXACT | ONOMA_INVALID_* ... */

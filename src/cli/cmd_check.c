@@ -2,6 +2,7 @@
  * house style, like a compiler's warnings; JSON Lines and SARIF for CI. */
 #include <dirent.h>
 #include <errno.h>
+#include <iconv.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -46,11 +47,17 @@ static const char help[] =
     "      --markup MARKUP      auto (by extension; default), text, markdown, html, rst, tex\n"
     "      --stdin-filename NAME  the name of standard input (messages, .onoma, markup)\n"
     "      --no-config          do not read .onoma files\n"
-    "      --exact, --no-guard, --any-case   matching as in onoma normalize\n"
+    "      --exact, --no-guard, --any-case, --cross-script\n"
+    "                           matching as in onoma normalize\n"
     "      --color=WHEN         colour the text format: auto (a terminal), always, never\n"
     "      --caret=WHEN         show the line with a caret under the name: auto (a\n"
     "                           terminal), always, never\n"
     "  -q, --quiet              no summary line\n"
+    "      --from-encoding ENC  read files in ENC (CP1256, KOI8-R, UTF-16, ..., or auto);\n"
+    "                           a UTF-8/UTF-16 byte-order mark is recognised anyway.\n"
+    "                           Positions are in the text read as UTF-8; --fix writes\n"
+    "                           the file back in its own encoding\n"
+    "      --verbose            say which encoding each file was read in\n"
     "  -h, --help               show this help\n"
     "\n"
     "Markdown, HTML, reST and TeX: code, URLs, tags and math are not checked; an\n"
@@ -75,6 +82,7 @@ typedef struct rule {
 
 typedef struct state {
     int format, fix, diff, color, caret, quiet;
+    cli_decode dec; /* --from-encoding, --verbose */
     onoma__project *proj;
     cli_out out;
     int out_open;
@@ -744,8 +752,54 @@ static int afile_sink(void *ctx, const char *p, size_t n)
 
 /* Rewrite path with the fixes, atomically; the original stays whole on any
  * failure. */
-static int fix_file(state *st, const char *path, const char *text, size_t len, const onoma_finding *f, size_t n)
+typedef struct input {
+    char *data;
+    size_t len;
+    int mapped;
+    char encoding[64]; /* "" for UTF-8 as it is; else what it was decoded from */
+    const char *bom;   /* the byte-order mark it began with, to write back */
+    size_t bomlen;
+} input;
+
+static int buf_sink(void *ctx, const char *p, size_t n) { return onoma__buf_put(ctx, p, n); }
+
+/* The fixed text, in the file's own encoding when it was not UTF-8.
+ * Returns 0, or -1 when a replacement cannot be written in that encoding. */
+static int encode_back(const char *enc, const onoma__buf *utf8, onoma__buf *out)
 {
+    iconv_t cd = iconv_open(enc, "UTF-8");
+    if (cd == (iconv_t)-1)
+        return -1;
+    char *inp = utf8->data;
+    size_t inleft = utf8->len;
+    int rc = 0;
+    while (inleft && !rc) {
+        if (onoma__buf_reserve(out, inleft * 4 + 16)) {
+            rc = -1;
+            break;
+        }
+        char *op = out->data + out->len;
+        size_t oleft = out->cap - out->len;
+        size_t r = iconv(cd, &inp, &inleft, &op, &oleft);
+        out->len = (size_t)(op - out->data);
+        if (r == (size_t)-1 && errno != E2BIG)
+            rc = -1;
+    }
+    if (!rc) { /* flush any shift state */
+        char *op = out->data + out->len;
+        size_t oleft = out->cap - out->len;
+        if (iconv(cd, NULL, NULL, &op, &oleft) == (size_t)-1)
+            rc = -1;
+        out->len = (size_t)(op - out->data);
+    }
+    iconv_close(cd);
+    return rc;
+}
+
+static int fix_file(state *st, const char *path, const input *in, const onoma_finding *f, size_t n)
+{
+    const char *text = in->data;
+    size_t len = in->len;
     struct stat sb;
     if (stat(path, &sb) != 0) {
         problem(st, path, ONOMA_EIO, "error", "cannot fix: %s", strerror(errno));
@@ -762,7 +816,28 @@ static int fix_file(state *st, const char *path, const char *text, size_t len, c
         file_problem(st, &e, "error");
         return -1;
     }
-    int rc = onoma_check_apply(text, len, f, n, afile_sink, &af, &e);
+    int rc;
+    if (in->encoding[0]) {
+        /* fix in UTF-8, then write back in the file's encoding */
+        onoma__buf u = {0}, enc = {0};
+        rc = onoma_check_apply(text, len, f, n, buf_sink, &u, &e);
+        if (rc >= 0 && in->bomlen)
+            rc = onoma__buf_put(&enc, in->bom, in->bomlen) ? -1 : 0;
+        if (rc >= 0 && encode_back(in->encoding, &u, &enc)) {
+            onoma__buf_free(&u);
+            onoma__buf_free(&enc);
+            onoma__afile_abort(&af);
+            problem(st, path, ONOMA_EENCODING, "error", "cannot fix: a replacement cannot be written in %s (the file is unchanged)",
+                    in->encoding);
+            return -1;
+        }
+        if (rc >= 0)
+            rc = afile_sink(&af, enc.data, enc.len);
+        onoma__buf_free(&u);
+        onoma__buf_free(&enc);
+    } else {
+        rc = onoma_check_apply(text, len, f, n, afile_sink, &af, &e);
+    }
     if (rc < 0) {
         int err = errno;
         onoma__afile_abort(&af);
@@ -779,11 +854,48 @@ static int fix_file(state *st, const char *path, const char *text, size_t len, c
 
 /* ------------------------------------------------------------------ files */
 
-typedef struct input {
-    char *data;
-    size_t len;
-    int mapped;
-} input;
+
+
+/* Read the whole input through the decoder (--from-encoding, a UTF-16
+ * byte-order mark, or standard input): into UTF-8, remembering the encoding
+ * for --fix. Returns 0, or -1 with the problem reported. */
+static int input_decode(state *st, int fd, const char *name, input *in)
+{
+    memset(in, 0, sizeof *in);
+    unsigned char head[3] = {0, 0, 0};
+    ssize_t got = fd > 0 ? pread(fd, head, 3, 0) : 0;
+    onoma__reader *rd;
+    if (cli_reader_open(&st->dec, fd, name, &rd))
+        return -1;
+    size_t cap = 0;
+    for (;;) {
+        if (cap - in->len < 65536) {
+            cap = cap ? cap * 2 : 1u << 20;
+            char *p = realloc(in->data, cap);
+            if (!p) {
+                onoma__reader_close(&rd);
+                return -1;
+            }
+            in->data = p;
+        }
+        long r = onoma__reader_read(rd, in->data + in->len, cap - in->len);
+        if (r < 0) {
+            cli_report(onoma__reader_error(rd));
+            onoma__reader_close(&rd);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        in->len += (size_t)r;
+    }
+    const char *enc = onoma__reader_encoding(rd);
+    if (strcmp(enc, "UTF-8") != 0)
+        snprintf(in->encoding, sizeof in->encoding, "%s", enc);
+    if (got >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
+        in->bom = (const char *)(head[0] == 0xFF ? "\xFF\xFE" : "\xFE\xFF"), in->bomlen = 2;
+    onoma__reader_close(&rd);
+    return 0;
+}
 
 static void input_free(input *in)
 {
@@ -861,14 +973,29 @@ static int check_one(state *st, const char *path, const char *shown)
         return -1;
     }
     input in;
-    int rerr = input_read(fd, &in);
-    if (!is_stdin)
-        close(fd);
-    if (rerr) {
-        problem(st, name, ONOMA_EIO, "error", "cannot read: %s", strerror(rerr));
-        input_free(&in);
-        st->skipped++;
-        return -1;
+    unsigned char bom[2] = {0, 0};
+    int utf16 = !is_stdin && pread(fd, bom, 2, 0) == 2 &&
+                ((bom[0] == 0xFF && bom[1] == 0xFE) || (bom[0] == 0xFE && bom[1] == 0xFF));
+    if (st->dec.encoding || utf16 || is_stdin) {
+        int derr = input_decode(st, fd, name, &in);
+        if (!is_stdin)
+            close(fd);
+        if (derr) {
+            input_free(&in);
+            st->errors++;
+            st->skipped++;
+            return -1;
+        }
+    } else {
+        int rerr = input_read(fd, &in);
+        if (!is_stdin)
+            close(fd);
+        if (rerr) {
+            problem(st, name, ONOMA_EIO, "error", "cannot read: %s", strerror(rerr));
+            input_free(&in);
+            st->skipped++;
+            return -1;
+        }
     }
     size_t probe = in.len < 8000 ? in.len : 8000;
     if (probe && memchr(in.data, 0, probe)) {
@@ -898,7 +1025,7 @@ static int check_one(state *st, const char *path, const char *shown)
         fixable += f[i].fixable;
     int fixed = 0;
     if (st->fix && fixable && !is_stdin)
-        fixed = fix_file(st, path, in.data, in.len, f, n) == 0;
+        fixed = fix_file(st, path, &in, f, n) == 0;
     for (size_t i = 0; i < n; i++) {
         int done = fixed && f[i].fixable;
         if (f[i].severity == ONOMA_SEVERITY_WARNING)
@@ -1065,10 +1192,13 @@ int cmd_check(int argc, char **argv)
         {"exact", no_argument, NULL, 'x'},
         {"no-guard", no_argument, NULL, 'G'},
         {"any-case", no_argument, NULL, 'A'},
+        {"cross-script", no_argument, NULL, 'X'},
         {"color", optional_argument, NULL, 'c'},
         {"colour", optional_argument, NULL, 'c'},
         {"caret", optional_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},
+        {"from-encoding", required_argument, NULL, 'E'},
+        {"verbose", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1129,6 +1259,7 @@ int cmd_check(int argc, char **argv)
         case 'x': cli.nflags |= ONOMA_EXACT; break;
         case 'G': cli.nflags |= ONOMA_NO_GUARD; break;
         case 'A': cli.nflags |= ONOMA_ANY_CASE; break;
+        case 'X': cli.nflags |= ONOMA_CROSS_SCRIPT; break;
         case 'c':
             if (parse_when(optarg, &color))
                 rc = cli_usage("check", "--color takes auto, always or never, not '%s'", optarg);
@@ -1138,6 +1269,8 @@ int cmd_check(int argc, char **argv)
                 rc = cli_usage("check", "--caret takes auto, always or never, not '%s'", optarg);
             break;
         case 'q': st.quiet = 1; break;
+        case 'E': st.dec.encoding = optarg; break;
+        case 'V': st.dec.verbose = 1; break;
         case 'h':
             onoma__settings_free(&cli);
             fputs(help, stdout);

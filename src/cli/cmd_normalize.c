@@ -30,6 +30,9 @@ static const char help[] =
     "                           only, when the key leads to exactly one entity and the\n"
     "                           rest of a longer name agrees; --report marks them\n"
     "                           \"kind\":\"fuzzy\" (docs/keys.md)\n"
+    "      --cross-script       rewrite names written in another script than their\n"
+    "                           canonical form too (قاسم سلیمانی -> Qasem Soleimani);\n"
+    "                           by default they are left as written\n"
     "      --report FILE        write JSON Lines: one object per rewrite or ambiguity\n"
     CLI_ENCODING_HELP
     "  -v, --verbose            say which encoding each input was read in\n"
@@ -118,6 +121,7 @@ int cmd_normalize(int argc, char **argv)
         {"no-guard", no_argument, NULL, 'G'},
         {"any-case", no_argument, NULL, 'A'},
         {"fuzzy", no_argument, NULL, 'F'},
+        {"cross-script", no_argument, NULL, 'X'},
         {"report", required_argument, NULL, 'r'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
@@ -147,6 +151,7 @@ int cmd_normalize(int argc, char **argv)
         case 'G': opt.flags |= ONOMA_NO_GUARD; break;
         case 'A': opt.flags |= ONOMA_ANY_CASE; break;
         case 'F': opt.flags |= ONOMA_FUZZY; break;
+        case 'X': opt.flags |= ONOMA_CROSS_SCRIPT; break;
         case 'I': {
             static const char *const modes[] = {"error", "keep", "replace", NULL};
             static const unsigned flags[] = {0, ONOMA_INVALID_KEEP, ONOMA_INVALID_REPLACE};

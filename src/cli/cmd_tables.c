@@ -1,4 +1,5 @@
 /* onoma tables: what is loaded, with counts, licences and styles. */
+#include <dirent.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -14,6 +15,32 @@ static const char help[] =
     "      --no-default-tables  do not load the bundled tables\n"
     "      --format FMT         text (default) or json\n"
     "  -h, --help               show this help\n";
+
+/* The optional tables shipped beside the bundle (loaded with --table NAME). */
+static void list_optional(cli_out *o)
+{
+    char path[4096];
+    if (onoma_default_tables_path(path, sizeof path) <= 0)
+        return;
+    char *slash = strrchr(path, '/');
+    if (!slash)
+        return;
+    *slash = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    int header = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n < 5 || strcmp(de->d_name + n - 4, ".onb") != 0 || strcmp(de->d_name, "names.onb") == 0)
+            continue;
+        if (!header++)
+            cli_out_printf(o, "\n%-24s %s\n", "OPTIONAL TABLE", "(load with --table NAME)");
+        cli_out_printf(o, "%.*s\n", (int)(n - 4), de->d_name);
+    }
+    closedir(d);
+}
 
 int cmd_tables(int argc, char **argv)
 {
@@ -111,6 +138,7 @@ int cmd_tables(int argc, char **argv)
         for (size_t i = 0; i < onoma_styles_count(t); i++)
             cli_out_printf(&o, "%-24s %zu%s\n", onoma_style_name(t, i), onoma_style_coverage(t, i),
                            i == 0 ? " (every record)" : "");
+        list_optional(&o);
     }
     onoma__buf_free(&b);
     onoma_tables_close(&t);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "json/json.h"
 
 const char *cli_prog = "onoma";
 
@@ -281,29 +282,7 @@ int cli_open_input(const char *path)
     return fd;
 }
 
-void cli_json_str(onoma__buf *b, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    onoma__buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"': onoma__buf_put(b, "\\\"", 2); break;
-        case '\\': onoma__buf_put(b, "\\\\", 2); break;
-        case '\n': onoma__buf_put(b, "\\n", 2); break;
-        case '\r': onoma__buf_put(b, "\\r", 2); break;
-        case '\t': onoma__buf_put(b, "\\t", 2); break;
-        default:
-            if (c < 0x20 || c == 0x7F) {
-                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                onoma__buf_put(b, u, 6);
-            } else {
-                onoma__buf_putc(b, (char)c);
-            }
-        }
-    }
-    onoma__buf_putc(b, '"');
-}
+void cli_json_str(onoma__buf *b, const char *s, size_t n) { onoma__json_put_str(b, s, n); }
 
 long cli_parse_count(const char *s, long max)
 {

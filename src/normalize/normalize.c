@@ -383,7 +383,8 @@ static int guard_ok(const unsigned char *s, size_t n, size_t ws, size_t end)
 }
 
 /* Write canonical c into nz->rep, in the case pattern of the span. */
-static int apply_case(onoma_normalizer *nz, const unsigned char *span, size_t slen, const char *c, size_t clen)
+static int apply_case(onoma_normalizer *nz, const unsigned char *span, size_t slen, const char *c, size_t clen,
+                      int caps_spelling)
 {
     nz->rep.len = 0;
     if (nz->idx == ONOMA__IDX_EXACT)
@@ -406,7 +407,7 @@ static int apply_case(onoma_normalizer *nz, const unsigned char *span, size_t sl
             low++;
         i += (size_t)len;
     }
-    if (up >= 2 && low == 0)
+    if (up >= 2 && low == 0 && !caps_spelling)
         return onoma__to_upper(&nz->rep, c, clen);
     if (low >= 1 && up == 0)
         return onoma__to_lower(&nz->rep, c, clen);
@@ -454,7 +455,7 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
                      int *rewrite, const char *buf, int *rc)
 {
     const onoma_tables *t = nz->t;
-    int guard = -1, lower = -1;
+    int guard = -1, lower = -1, caps = 0;
     *rewrite = 0;
     for (int i = nc - 1; i >= 0; i--) {
         const onoma__layer *L = &t->layers[c[i].layer];
@@ -475,6 +476,8 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
                 if (!guard)
                     continue;
             }
+            if (!nok)
+                caps = (tg[j] & ONOMA__T_CAPS) != 0;
             ok[nok++] = tg[j] >> ONOMA__T_BITS;
         }
         if (!nok)
@@ -506,7 +509,11 @@ static size_t decide(onoma_normalizer *nz, const unsigned char *s, size_t n, siz
             }
             return end;
         }
-        if ((*rc = apply_case(nz, s + ws, slen, canon, clen)))
+        /* a name in another script than its canonical form stays as written */
+        if (!(nz->flags & ONOMA_CROSS_SCRIPT) && s[ws] >= 0x80 &&
+            onoma__first_script((const char *)s + ws, slen) != onoma__first_script(canon, clen))
+            return end;
+        if ((*rc = apply_case(nz, s + ws, slen, canon, clen, caps)))
             return end;
         if (nz->rep.len == slen && memcmp(nz->rep.data, s + ws, slen) == 0)
             return end; /* already canonical */
@@ -644,7 +651,12 @@ int onoma__nz_fuzzy_rewrite(onoma_normalizer *nz, const unsigned char *s, size_t
     const onoma_tables *t = nz->t;
     size_t clen, slen = end - ws;
     const char *canon = onoma__canonical(t, layer, entry, nz->style, &clen);
-    int rc = apply_case(nz, s + ws, slen, canon, clen);
+    *rewrite = 0;
+    /* as for listed spellings: another script than the canonical form's stays */
+    if (!(nz->flags & ONOMA_CROSS_SCRIPT) && s[ws] >= 0x80 &&
+        onoma__first_script((const char *)s + ws, slen) != onoma__first_script(canon, clen))
+        return 0;
+    int rc = apply_case(nz, s + ws, slen, canon, clen, 0); /* (no span in capitals comes here) */
     if (rc)
         return rc;
     *rewrite = nz->rep.len != slen || memcmp(nz->rep.data, s + ws, slen) != 0;

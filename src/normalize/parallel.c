@@ -1,38 +1,14 @@
-/* --jobs N: the input is cut into chunks that end at a line end (lines are
- * independent for matching), workers normalize chunks with normalizers of
- * their own over the shared tables, and the calling thread writes the
- * chunks' output and replays their events in input order. At most 2N
- * chunks are in flight, so memory stays bounded. A line longer than
- * MAX_ITEM has no place to cut: from there on the input is streamed on the
- * calling thread. */
-#include <errno.h>
-#include <pthread.h>
+/* --jobs N for normalize: the ordered pipeline of io/pipeline.c (lines are
+ * independent for matching), with a normalizer per worker over the shared
+ * tables; the events of each chunk are recorded by its worker and replayed
+ * in input order on the calling thread. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/error.h"
+#include "io/pipeline.h"
 #include "normalize/normalize.h"
 
-#define CHUNK (4u << 20)
-#define MAX_ITEM (64u << 20)
-
-typedef struct item {
-    onoma__buf in, out, ev; /* ev: recorded events */
-    uint64_t base, line;
-    int rc;
-    onoma_error err;
-    int state; /* 0 queued, 1 taken, 2 done */
-    struct item *next;
-} item;
-
-typedef struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    item *head, *tail; /* in input order */
-    int stop;
-    onoma_normalizer *proto;
-} pool;
 
 /* Events are recorded as a fixed header and their strings, then replayed. */
 typedef struct rec_hdr {
@@ -131,271 +107,83 @@ static int replay_events(const onoma__buf *b, onoma_event_fn fn, void *ctx)
 
 static int to_buf(void *ctx, const char *p, size_t n) { return onoma__buf_put(ctx, p, n); }
 
-static void run_item(onoma_normalizer *nz, item *it)
+/* A worker: a normalizer of its own over the shared tables; it records
+ * events for the calling thread to replay when the prototype wants them. */
+typedef struct nworker {
+    onoma_normalizer *nz;
+    int events;
+} nworker;
+
+static int w_new(void *proto, void **out, onoma_error *err)
 {
+    onoma_normalizer *p = proto;
+    nworker *w = calloc(1, sizeof *w);
+    if (!w)
+        return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
+    onoma_options o = {p->flags, NULL, 1, p->keyrules}; /* (--fuzzy: the same key rules) */
+    int rc = onoma_normalizer_new(p->t, &o, &w->nz, err);
+    if (rc) {
+        free(w);
+        return rc;
+    }
+    w->nz->style = p->style;
+    w->events = p->on_event != NULL;
+    onoma_normalizer_set_name(w->nz, p->name);
+    *out = w;
+    return 0;
+}
+
+static void w_free(void *worker)
+{
+    nworker *w = worker;
+    onoma_normalizer_free(&w->nz);
+    free(w);
+}
+
+/* Chunks end at a line end (or the input's end): each is scanned whole. */
+static int w_run(void *worker, const onoma__chunk *c, onoma__buf *out, onoma__buf *aux, onoma_error *err)
+{
+    onoma_normalizer *nz = ((nworker *)worker)->nz;
     onoma__normalizer_reset(nz);
-    nz->base = nz->track_pos = it->base;
-    nz->line = it->line;
-    it->out.len = 0;
-    it->ev.len = 0;
+    nz->base = nz->track_pos = c->base;
+    nz->line = c->line;
+    if (((nworker *)worker)->events)
+        onoma_normalizer_on_event(nz, record_event, aux);
+    if (onoma__buf_reserve(out, c->len + c->len / 8 + 64))
+        return onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
     size_t used;
-    onoma__error_clear(&it->err);
-    if (onoma__buf_reserve(&it->out, it->in.len + it->in.len / 8 + 64)) {
-        it->rc = onoma__error(&it->err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
-        return;
-    }
-    it->rc = onoma__scan(nz, it->in.data, it->in.len, 0, 1, &used, to_buf, &it->out, &it->err);
+    return onoma__scan(nz, c->data, c->len, 0, 1, &used, to_buf, out, err);
 }
 
-static void *worker(void *arg)
+static int w_replay(void *proto, const onoma__buf *aux)
 {
-    pool *p = arg;
-    onoma_normalizer *nz = NULL;
-    onoma_options o = {p->proto->flags, NULL, 1, p->proto->keyrules};
-    onoma_error e;
-    int ok = onoma_normalizer_new(p->proto->t, &o, &nz, &e) == 0;
-    if (ok) {
-        nz->style = p->proto->style;
-        onoma_normalizer_set_name(nz, p->proto->name);
-    }
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        item *it = p->head;
-        while (it && it->state != 0)
-            it = it->next;
-        if (!it) {
-            if (p->stop)
-                break;
-            pthread_cond_wait(&p->work, &p->mu);
-            continue;
-        }
-        it->state = 1;
-        pthread_mutex_unlock(&p->mu);
-        if (ok) {
-            if (p->proto->on_event)
-                onoma_normalizer_on_event(nz, record_event, &it->ev);
-            run_item(nz, it);
-        } else {
-            it->rc = onoma__error(&it->err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
-        }
-        pthread_mutex_lock(&p->mu);
-        it->state = 2;
-        pthread_cond_broadcast(&p->done);
-    }
-    pthread_mutex_unlock(&p->mu);
-    onoma_normalizer_free(&nz);
-    return NULL;
+    onoma_normalizer *nz = proto;
+    return nz->on_event ? replay_events(aux, nz->on_event, nz->ev_ctx) : 0;
 }
 
-static void free_item(item *it)
+static void s_begin(void *proto, uint64_t base, uint64_t line)
 {
-    onoma__buf_free(&it->in);
-    onoma__buf_free(&it->out);
-    onoma__buf_free(&it->ev);
-    free(it);
+    onoma_normalizer *nz = proto;
+    onoma__normalizer_reset(nz);
+    nz->base = nz->track_pos = base;
+    nz->line = line;
 }
 
-/* Wait for the oldest chunk, write it, put it on the free list *spare (its
- * buffers are reused: no new allocation per chunk). */
-static int retire(pool *p, onoma_normalizer *nz, onoma_write_fn sink, void *ctx, onoma_error *err, item **spare)
+static int s_feed(void *proto, const char *data, size_t len, int final, onoma_write_fn sink, void *ctx,
+                  onoma_error *err)
 {
-    pthread_mutex_lock(&p->mu);
-    item *it = p->head;
-    while (it->state != 2)
-        pthread_cond_wait(&p->done, &p->mu);
-    p->head = it->next;
-    if (!p->head)
-        p->tail = NULL;
-    pthread_mutex_unlock(&p->mu);
-    int rc = 0;
-    if (nz->on_event)
-        rc = replay_events(&it->ev, nz->on_event, nz->ev_ctx);
-    if (!rc && it->out.len) {
-        int r = sink(ctx, it->out.data, it->out.len);
-        rc = r ? (r < 0 ? r : ONOMA_EABORTED) : 0;
-    }
-    if (!rc && it->rc) {
-        rc = it->rc;
-        if (err)
-            *err = it->err;
-    }
-    it->next = *spare;
-    *spare = it;
-    return rc;
+    onoma_normalizer *nz = proto;
+    if (onoma__buf_put(&nz->in, data, len))
+        return onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
+    return onoma__consume(nz, final, sink, ctx, err);
 }
 
-static size_t count_lines(const char *s, size_t n)
-{
-    size_t c = 0;
-    for (const char *p = s, *end = s + n; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-        c++;
-    return c;
-}
+static const onoma__pipeline_ops ops = {w_new, w_free, w_run, w_replay, s_begin, s_feed};
 
 int onoma__normalize_fd_parallel(onoma_normalizer *nz, int fd, onoma_write_fn sink, void *ctx, onoma_error *err)
 {
-    pool p;
-    memset(&p, 0, sizeof p);
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.work, NULL);
-    pthread_cond_init(&p.done, NULL);
-    p.proto = nz;
-    unsigned nthreads = nz->jobs, started = 0;
-    pthread_t *th = calloc(nthreads, sizeof *th);
-    if (!th)
-        return onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
-    for (; started < nthreads; started++)
-        if (pthread_create(&th[started], NULL, worker, &p) != 0)
-            break;
-    int rc = 0, eof = 0, stream = 0;
-    size_t inflight = 0;
-    uint64_t base = 0, line = 1;
-    onoma__buf carry = {0};
-    item *spare = NULL;
-    if (!started)
-        rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, "cannot start threads");
-    while (!rc && !eof && !stream) {
-        item *it = spare ? spare : calloc(1, sizeof *it);
-        if (spare)
-            spare = spare->next;
-        if (!it) {
-            rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
-            break;
-        }
-        it->in.len = 0;
-        it->rc = 0;
-        it->state = 0;
-        it->next = NULL;
-        if (onoma__buf_put(&it->in, carry.data, carry.len)) {
-            free_item(it);
-            rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
-            break;
-        }
-        carry.len = 0;
-        const char *nl = NULL;
-        size_t scanned = 0;
-        while (!rc) {
-            if (it->in.len >= CHUNK) {
-                nl = memrchr(it->in.data + scanned, '\n', it->in.len - scanned);
-                if (nl)
-                    break;
-                scanned = it->in.len;
-                if (it->in.len >= MAX_ITEM)
-                    break;
-            }
-            if (onoma__buf_reserve(&it->in, CHUNK)) {
-                rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
-                break;
-            }
-            ssize_t r = read(fd, it->in.data + it->in.len, it->in.cap - it->in.len);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0) {
-                rc = onoma__error(err, ONOMA_EIO, nz->name, 0, base + it->in.len, "read error: %s", strerror(errno));
-                break;
-            }
-            if (r == 0) {
-                eof = 1;
-                break;
-            }
-            it->in.len += (size_t)r;
-        }
-        if (rc) {
-            free_item(it);
-            break;
-        }
-        if (!eof && !nl) {
-            /* a line longer than MAX_ITEM: finish the chunks in flight, then stream */
-            stream = 1;
-            while (!rc && inflight) {
-                rc = retire(&p, nz, sink, ctx, err, &spare);
-                inflight--;
-            }
-            if (!rc && onoma__buf_put(&carry, it->in.data, it->in.len))
-                rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
-            free_item(it);
-            break;
-        }
-        if (nl) {
-            size_t cut = (size_t)(nl - it->in.data) + 1;
-            if (onoma__buf_put(&carry, it->in.data + cut, it->in.len - cut)) {
-                free_item(it);
-                rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
-                break;
-            }
-            it->in.len = cut;
-        }
-        it->base = base;
-        it->line = line;
-        base += it->in.len;
-        line += count_lines(it->in.data, it->in.len);
-        pthread_mutex_lock(&p.mu);
-        if (p.tail)
-            p.tail->next = it;
-        else
-            p.head = it;
-        p.tail = it;
-        pthread_cond_signal(&p.work);
-        pthread_mutex_unlock(&p.mu);
-        inflight++;
-        while (!rc && (inflight >= 2 * nthreads || (eof && inflight))) {
-            rc = retire(&p, nz, sink, ctx, err, &spare);
-            inflight--;
-        }
-    }
-    /* stop the workers; drop what is still queued after an error */
-    pthread_mutex_lock(&p.mu);
-    p.stop = 1;
-    pthread_cond_broadcast(&p.work);
-    pthread_mutex_unlock(&p.mu);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    free(th);
-    while (p.head) {
-        item *n = p.head->next;
-        free_item(p.head);
-        p.head = n;
-    }
-    while (spare) {
-        item *n = spare->next;
-        free_item(spare);
-        spare = n;
-    }
-    if (!rc && stream) {
-        /* stream the rest on this thread, from where the chunks ended */
-        onoma__normalizer_reset(nz);
-        nz->base = nz->track_pos = base;
-        nz->line = line;
-        nz->in = carry;
-        carry = (onoma__buf){0};
-        nz->jobs = 1;
-        for (;;) {
-            if ((rc = onoma__consume(nz, eof, sink, ctx, err)))
-                break;
-            if (eof)
-                break;
-            if (onoma__buf_reserve(&nz->in, CHUNK)) {
-                rc = onoma__error(err, ONOMA_ENOMEM, nz->name, 0, 0, NULL);
-                break;
-            }
-            ssize_t r = read(fd, nz->in.data + nz->in.len, CHUNK);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0) {
-                rc = onoma__error(err, ONOMA_EIO, nz->name, 0, nz->base + nz->in.len, "read error: %s",
-                                  strerror(errno));
-                break;
-            }
-            if (r == 0)
-                eof = 1;
-            nz->in.len += (size_t)r;
-        }
-        nz->jobs = p.proto == nz ? nthreads : nz->jobs;
-    }
-    onoma__buf_free(&carry);
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.work);
-    pthread_cond_destroy(&p.done);
+    onoma__fd_reader r = {fd, nz->name, 0};
+    int rc = onoma__pipeline(&ops, nz, nz->jobs, onoma__fd_read, &r, sink, ctx, nz->name, err);
     onoma__normalizer_reset(nz);
     return rc;
 }

@@ -196,11 +196,32 @@ static int add_entry(builder *b, onoma__entry_rec *e)
 /* Add a spelling of entry e to both indexes. A canonical or style form
  * that does not begin and end with a letter or digit ("U.S.") is kept as a
  * replacement but cannot be matched. */
+/* At least two cased letters, all capitals. */
+static int all_caps(const char *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t up = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = onoma__utf8_decode(s + i, n - i, &cp);
+        if (len <= 0)
+            return 0;
+        int c = onoma__char_case(cp);
+        if (c < 0)
+            return 0;
+        up += c > 0;
+        i += (size_t)len;
+    }
+    return up >= 2;
+}
+
 static void add_claim(builder *b, const onoma__source *s, uint32_t line, uint32_t entry, uint32_t tflags,
                       const char *p, size_t n)
 {
     if (onoma__first_case(p, n) <= 0) /* lower case first, or no case at all */
         tflags |= ONOMA__T_LOWER;
+    if (all_caps(p, n))
+        tflags |= ONOMA__T_CAPS;
     if (!first_last_word(p, n)) {
         if (!(tflags & ONOMA__T_IDENTITY))
             fail(b, ONOMA_ETABLE, s, line, "'%.*s' must begin and end with a letter or digit", (int)n, p);
@@ -529,7 +550,7 @@ static uint32_t add_targets(builder *b, int k, const item *g, size_t ng, uint32_
             j++;
         if (j < n) { /* the same entry again: merge */
             uint32_t old = tmp[j] & ONOMA__T_MASK;
-            tmp[j] = e << ONOMA__T_BITS | (old & tf & ONOMA__T_GUARDED) |
+            tmp[j] = e << ONOMA__T_BITS | (old & tf & (ONOMA__T_GUARDED | ONOMA__T_CAPS)) |
                      ((old | tf) & (ONOMA__T_SHARED | ONOMA__T_IDENTITY | ONOMA__T_LOWER));
             if (k == ONOMA__IDX_EXACT && b->sources[b->entries[e].source].kind == ONOMA__KIND_PAIRS && !reported) {
                 const onoma__entry_rec *er = &b->entries[e];

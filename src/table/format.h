@@ -109,13 +109,15 @@ typedef struct onoma__slot {
 } onoma__slot;
 
 /* A target: entry index << ONOMA__T_BITS | flags. */
-#define ONOMA__T_BITS 4
-#define ONOMA__T_MASK 0xFu
+#define ONOMA__T_BITS 5
+#define ONOMA__T_MASK 0x1Fu
 #define ONOMA__T_GUARDED 0x1u  /* common word: match only capitalised, next to a capitalised word */
 #define ONOMA__T_SHARED 0x2u   /* may be claimed by several entities */
 #define ONOMA__T_IDENTITY 0x4u /* the canonical or a style form of the entry */
 #define ONOMA__T_LOWER 0x8u    /* spelled with a lower-case first letter (al-Muhandis), so it
                                   may match a word written in lower case */
+#define ONOMA__T_CAPS 0x10u    /* spelled in capitals (ISIL, IRGC): capitals in the text are the
+                                  spelling, not a style to carry over to the canonical form */
 
 /* A fast checksum of an image (four independent lanes of multiply-xor over
  * 64-bit words), to refuse damaged files with a clear message. */

@@ -251,6 +251,16 @@ int onoma_tables_open(const char *const *paths, size_t npaths, unsigned flags, o
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         const char *p = with_def ? (i == 0 ? def : paths[i - 1]) : paths[i];
+        char named[PATH_MAX + 64];
+        /* a bare name that is no file: a compiled table shipped beside the bundle */
+        if (!strchr(p, '/') && !file_exists(p) && onoma_default_tables_path(named, sizeof named) > 0) {
+            char *slash = strrchr(named, '/');
+            if (slash && strlen(p) < 128) {
+                snprintf(slash + 1, sizeof named - (size_t)(slash + 1 - named), "%s.onb", p);
+                if (file_exists(named))
+                    p = named;
+            }
+        }
         if ((rc = onoma__layer_open(p, flags, &t->layers[t->nlayers], err)))
             break;
         t->nlayers++;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/unorm2.h>
 #include <unicode/uset.h>
 #include <unicode/ustring.h>
@@ -308,6 +309,28 @@ int onoma__char_case(uint32_t cp)
     if (u_islower((UChar32)cp))
         return -1;
     return 0;
+}
+
+int onoma__first_script(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = onoma__utf8_decode(s + i, n - i, &cp);
+        if (len <= 0)
+            return -1;
+        if (cp < 0x80) {
+            if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
+                return USCRIPT_LATIN;
+        } else {
+            UErrorCode st = U_ZERO_ERROR;
+            UScriptCode sc = uscript_getScript((UChar32)cp, &st);
+            if (U_SUCCESS(st) && sc != USCRIPT_COMMON && sc != USCRIPT_INHERITED && sc != USCRIPT_UNKNOWN)
+                return (int)sc;
+        }
+        i += (size_t)len;
+    }
+    return -1;
 }
 
 int onoma__first_case(const char *str, size_t n)

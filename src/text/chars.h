@@ -76,6 +76,10 @@ int onoma__fold_append(onoma__buf *out, const char *s, size_t n);
 
 /* Case of a character: 1 upper/title, -1 lower, 0 uncased. */
 int onoma__char_case(uint32_t cp);
+/* The script (ICU UScriptCode) of the first letter of s[0..n) that has one
+ * of its own (not Common or Inherited); -1 when none. */
+int onoma__first_script(const char *s, size_t n);
+
 /* Case of the first cased letter of s[0..n): 1, -1, or 0 when none (or invalid UTF-8). */
 int onoma__first_case(const char *s, size_t n);
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "io/pipeline.h"
 #include "text/chars.h"
 #include "text/utf8.h"
 #include "translit/engine.h"
@@ -484,7 +485,7 @@ static int state_new(onoma__tshared *sh, onoma_translit **out, onoma_error *err)
         return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
     }
     if ((sh->flags & ONOMA_TRANSLIT_NAMES) && sh->tables) {
-        onoma_options o = {0, sh->style, 1, NULL};
+        onoma_options o = {ONOMA_CROSS_SCRIPT, sh->style, 1, NULL}; /* native forms to their canonical form */
         int rc = onoma_normalizer_new(sh->tables, &o, &tr->nz, err);
         if (rc) {
             onoma__tcache_free(&tr->cache);
@@ -823,271 +824,74 @@ int onoma_translit_buffer(onoma_translit *tr, const char *in, size_t len, onoma_
 /* ---------------------------------------------------------------- --jobs */
 
 #define CHUNK (1u << 20)
-#define MAX_ITEM (32u << 20)
-
-typedef struct item {
-    onoma__buf in, out;
-    uint64_t base, line;
-    int final;
-    int rc;
-    onoma_error err;
-    int state; /* 0 queued, 1 taken, 2 done */
-    struct item *next;
-} item;
-
-typedef struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    item *head, *tail;
-    int stop;
-    onoma_translit *proto;
-} pool;
 
 static int to_buf(void *ctx, const char *p, size_t n) { return onoma__buf_put(ctx, p, n); }
 
-static void *worker(void *arg)
+/* --jobs: the ordered pipeline of io/pipeline.c, a transliterator state per
+ * worker. Chunks end at a line end, so a chunk other than the last leaves
+ * nothing behind. */
+static int w_new(void *proto, void **out, onoma_error *err)
 {
-    pool *p = arg;
-    onoma_translit *w = NULL;
-    onoma_error e;
-    int ok = state_new(p->proto->sh, &w, &e) == 0;
-    if (ok && p->proto->name)
-        onoma_translit_set_name(w, p->proto->name);
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        item *it = p->head;
-        while (it && it->state != 0)
-            it = it->next;
-        if (!it) {
-            if (p->stop)
-                break;
-            pthread_cond_wait(&p->work, &p->mu);
-            continue;
-        }
-        it->state = 1;
-        pthread_mutex_unlock(&p->mu);
-        it->out.len = 0;
-        onoma__error_clear(&it->err);
-        if (ok) {
-            reset(w);
-            w->base = it->base;
-            w->lineno = it->line;
-            it->rc = onoma_translit_feed(w, it->in.data, it->in.len, to_buf, &it->out, &it->err);
-            if (!it->rc && it->final)
-                it->rc = onoma_translit_finish(w, to_buf, &it->out, &it->err);
-            else if (!it->rc && w->in.len) /* items end at a line end: nothing may be left */
-                it->rc = onoma__error(&it->err, ONOMA_EINVAL, w->name, 0, 0, "internal: chunk cut inside a line");
-        } else {
-            it->rc = onoma__error(&it->err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
-        }
-        pthread_mutex_lock(&p->mu);
-        it->state = 2;
-        pthread_cond_broadcast(&p->done);
-    }
-    pthread_mutex_unlock(&p->mu);
-    if (w)
-        state_free(w);
-    return NULL;
+    onoma_translit *p = proto, *w = NULL;
+    int rc = state_new(p->sh, &w, err);
+    if (rc)
+        return rc;
+    if (p->name)
+        onoma_translit_set_name(w, p->name);
+    *out = w;
+    return 0;
 }
 
-static void free_item(item *it)
-{
-    if (!it)
-        return;
-    onoma__buf_free(&it->in);
-    onoma__buf_free(&it->out);
-    free(it);
-}
+static void w_free(void *w) { state_free(w); }
 
-static int retire(pool *p, onoma_write_fn sink, void *ctx, onoma_error *err, item **spare)
+static int w_run(void *worker, const onoma__chunk *c, onoma__buf *out, onoma__buf *aux, onoma_error *err)
 {
-    pthread_mutex_lock(&p->mu);
-    item *it = p->head;
-    while (it->state != 2)
-        pthread_cond_wait(&p->done, &p->mu);
-    p->head = it->next;
-    if (!p->head)
-        p->tail = NULL;
-    pthread_mutex_unlock(&p->mu);
-    int rc = it->rc;
-    if (rc) {
-        if (err)
-            *err = it->err;
-    } else if (it->out.len) {
-        int r = sink(ctx, it->out.data, it->out.len);
-        rc = r ? (r < 0 ? r : ONOMA_EABORTED) : 0;
-    }
-    free_item(*spare);
-    *spare = it;
+    onoma_translit *w = worker;
+    (void)aux;
+    reset(w);
+    w->base = c->base;
+    w->lineno = c->line;
+    int rc = onoma_translit_feed(w, c->data, c->len, to_buf, out, err);
+    if (!rc && c->final)
+        rc = onoma_translit_finish(w, to_buf, out, err);
+    else if (!rc && w->in.len)
+        rc = onoma__error(err, ONOMA_EINVAL, w->name, 0, 0, "internal: chunk cut inside a line");
     return rc;
 }
 
-static long read_some(onoma_read_fn fn, void *ctx, char *buf, size_t cap)
+static void s_begin(void *proto, uint64_t base, uint64_t line)
 {
-    return fn(ctx, buf, cap);
-}
-
-static int read_parallel(onoma_translit *tr, onoma_read_fn rd, void *rctx, onoma_write_fn sink, void *ctx,
-                         onoma_error *err)
-{
-    pool p;
-    memset(&p, 0, sizeof p);
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.work, NULL);
-    pthread_cond_init(&p.done, NULL);
-    p.proto = tr;
-    unsigned nthreads = tr->sh->jobs, started = 0;
-    pthread_t *th = calloc(nthreads, sizeof *th);
-    int rc = th ? 0 : onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
-    for (; th && started < nthreads; started++)
-        if (pthread_create(&th[started], NULL, worker, &p) != 0)
-            break;
-    if (!rc && !started)
-        rc = onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, "cannot start threads");
-    int eof = 0, stream = 0;
-    size_t inflight = 0;
-    uint64_t base = 0, line = 1;
-    onoma__buf carry = {0};
-    item *spare = NULL;
-    while (!rc && !eof && !stream) {
-        item *it = spare ? spare : calloc(1, sizeof *it);
-        spare = NULL;
-        if (!it) {
-            rc = onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
-            break;
-        }
-        it->in.len = 0;
-        it->next = NULL;
-        it->state = 0;
-        it->final = 0;
-        if (onoma__buf_put(&it->in, carry.data, carry.len)) {
-            free_item(it);
-            rc = onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
-            break;
-        }
-        carry.len = 0;
-        const char *nl = NULL;
-        size_t scanned = 0;
-        while (!rc) {
-            if (it->in.len >= CHUNK) {
-                nl = memrchr(it->in.data + scanned, '\n', it->in.len - scanned);
-                if (nl)
-                    break;
-                scanned = it->in.len;
-                if (it->in.len >= MAX_ITEM)
-                    break;
-            }
-            if (onoma__buf_reserve(&it->in, CHUNK)) {
-                rc = onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
-                break;
-            }
-            long r = read_some(rd, rctx, it->in.data + it->in.len, it->in.cap - it->in.len);
-            if (r < 0) {
-                rc = onoma__error(err, (int)r < -100 ? ONOMA_EIO : (int)r, tr->name, 0, base + it->in.len,
-                                  "read error");
-                break;
-            }
-            if (r == 0) {
-                eof = 1;
-                break;
-            }
-            it->in.len += (size_t)r;
-        }
-        if (rc) {
-            free_item(it);
-            break;
-        }
-        if (!eof && !nl) {
-            /* a line longer than MAX_ITEM: finish what is in flight, stream the rest here */
-            stream = 1;
-            while (!rc && inflight) {
-                rc = retire(&p, sink, ctx, err, &spare);
-                inflight--;
-            }
-            if (!rc && onoma__buf_put(&carry, it->in.data, it->in.len))
-                rc = onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
-            free_item(it);
-            break;
-        }
-        if (nl) {
-            size_t cut = (size_t)(nl - it->in.data) + 1;
-            if (onoma__buf_put(&carry, it->in.data + cut, it->in.len - cut)) {
-                free_item(it);
-                rc = onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
-                break;
-            }
-            it->in.len = cut;
-        }
-        if (eof) {
-            /* what is left after the last cut is the last item's */
-            if (onoma__buf_put(&it->in, carry.data, carry.len)) {
-                free_item(it);
-                rc = onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
-                break;
-            }
-            carry.len = 0;
-            it->final = 1;
-        }
-        it->base = base;
-        it->line = line;
-        base += it->in.len;
-        for (const char *q = it->in.data, *end = q + it->in.len; (q = memchr(q, '\n', (size_t)(end - q))); q++)
-            line++;
-        pthread_mutex_lock(&p.mu);
-        if (p.tail)
-            p.tail->next = it;
-        else
-            p.head = it;
-        p.tail = it;
-        pthread_cond_signal(&p.work);
-        pthread_mutex_unlock(&p.mu);
-        inflight++;
-        while (!rc && (inflight >= 2 * nthreads || (eof && inflight))) {
-            rc = retire(&p, sink, ctx, err, &spare);
-            inflight--;
-        }
-    }
-    pthread_mutex_lock(&p.mu);
-    p.stop = 1;
-    pthread_cond_broadcast(&p.work);
-    pthread_mutex_unlock(&p.mu);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    free(th);
-    while (p.head) {
-        item *n = p.head->next;
-        free_item(p.head);
-        p.head = n;
-    }
-    free_item(spare);
-    if (!rc && stream) {
-        reset(tr);
-        tr->base = base;
-        tr->lineno = line;
-        rc = onoma_translit_feed(tr, carry.data, carry.len, sink, ctx, err);
-        char *buf = rc ? NULL : malloc(CHUNK);
-        if (!rc && !buf)
-            rc = onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
-        while (!rc) {
-            long r = read_some(rd, rctx, buf, CHUNK);
-            if (r < 0) {
-                rc = onoma__error(err, ONOMA_EIO, tr->name, 0, 0, "read error");
-                break;
-            }
-            if (r == 0) {
-                rc = onoma_translit_finish(tr, sink, ctx, err);
-                break;
-            }
-            rc = onoma_translit_feed(tr, buf, (size_t)r, sink, ctx, err);
-        }
-        free(buf);
-    }
-    onoma__buf_free(&carry);
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.work);
-    pthread_cond_destroy(&p.done);
+    onoma_translit *tr = proto;
     reset(tr);
-    return rc;
+    tr->base = base;
+    tr->lineno = line;
+}
+
+static int s_feed(void *proto, const char *data, size_t len, int final, onoma_write_fn sink, void *ctx,
+                  onoma_error *err)
+{
+    int rc = onoma_translit_feed(proto, data, len, sink, ctx, err);
+    return !rc && final ? onoma_translit_finish(proto, sink, ctx, err) : rc;
+}
+
+static const onoma__pipeline_ops pipe_ops = {w_new, w_free, w_run, NULL, s_begin, s_feed};
+
+/* The caller's reader, with a message on failure. */
+typedef struct rd_adapter {
+    onoma_read_fn fn;
+    void *ctx;
+    const char *name;
+    uint64_t pos;
+} rd_adapter;
+
+static long read_some(void *ctx, char *buf, size_t cap, onoma_error *err)
+{
+    rd_adapter *a = ctx;
+    long r = a->fn(a->ctx, buf, cap);
+    if (r < 0)
+        return onoma__error(err, r >= -(long)ONOMA__ERRNO_END_ ? (int)r : ONOMA_EIO, a->name, 0, a->pos, "read error");
+    a->pos += (uint64_t)r;
+    return r;
 }
 
 int onoma_translit_read(onoma_translit *tr, onoma_read_fn rd, void *rctx, onoma_write_fn sink, void *ctx,
@@ -1095,26 +899,23 @@ int onoma_translit_read(onoma_translit *tr, onoma_read_fn rd, void *rctx, onoma_
 {
     onoma__error_clear(err);
     reset(tr);
-    if (tr->sh->jobs > 1)
-        return read_parallel(tr, rd, rctx, sink, ctx, err);
+    rd_adapter a = {rd, rctx, tr->name, 0};
+    int rc;
+    if (tr->sh->jobs > 1) {
+        rc = onoma__pipeline(&pipe_ops, tr, tr->sh->jobs, read_some, &a, sink, ctx, tr->name, err);
+        reset(tr);
+        return rc;
+    }
     char *buf = malloc(CHUNK);
     if (!buf)
         return onoma__error(err, ONOMA_ENOMEM, tr->name, 0, 0, NULL);
-    int rc = 0;
-    uint64_t total = 0;
     for (;;) {
-        long r = read_some(rd, rctx, buf, CHUNK);
+        long r = read_some(&a, buf, CHUNK, err);
         if (r < 0) {
-            rc = onoma__error(err, r >= -(long)ONOMA__ERRNO_END_ ? (int)r : ONOMA_EIO, tr->name, 0, total,
-                              "read error");
+            rc = (int)r;
             break;
         }
-        if (r == 0) {
-            rc = onoma_translit_finish(tr, sink, ctx, err);
-            break;
-        }
-        total += (uint64_t)r;
-        if ((rc = onoma_translit_feed(tr, buf, (size_t)r, sink, ctx, err)))
+        if ((rc = s_feed(tr, buf, (size_t)r, r == 0, sink, ctx, err)) || r == 0)
             break;
     }
     free(buf);

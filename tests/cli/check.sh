@@ -388,5 +388,19 @@ print("(the fix finished before the kill: the result must be whole)")
 sys.exit(0 if data == open("huge.norm", "rb").read() else 1)
 EOF
 
+# --- encodings: read in the file's encoding, fixed and written back in it
+printf 'Ghasem Soleimani and Suleimani in Teheran.\n' | iconv -f UTF-8 -t CP1256 > enc1256.txt
+status "--from-encoding CP1256: findings" 1 "$ONOMA" check --from-encoding CP1256 enc1256.txt
+check "--from-encoding CP1256: positions in characters" contains err "enc1256.txt:1:22: warning: 'Suleimani'"
+"$ONOMA" check -q --fix --from-encoding CP1256 enc1256.txt 2> /dev/null
+check "--fix writes CP1256 back" test "$(iconv -f CP1256 -t UTF-8 enc1256.txt)" = "Qasem Soleimani and Soleimani in Tehran."
+printf 'Suleimani\n' | iconv -f UTF-8 -t UTF-16 > enc16.txt
+status "a UTF-16 file (byte-order mark) is read" 1 "$ONOMA" check enc16.txt
+"$ONOMA" check -q --fix enc16.txt 2> /dev/null
+check "--fix keeps UTF-16 and its byte-order mark" test "$(iconv -f UTF-16 -t UTF-8 enc16.txt)" = "Soleimani"
+printf 'Soleimani (قاسم سليماني)\n' > xs.txt
+status "another script: left as written" 0 "$ONOMA" check xs.txt
+status "--cross-script: reported" 1 "$ONOMA" check --cross-script xs.txt
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

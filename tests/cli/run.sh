@@ -130,6 +130,10 @@ check "tables lists the ap style" grep -q "^ap " "$TMP/out"
 status "tables --format json" 0 "$ONOMA" tables --format json
 check "tables json parses" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["tables"] and d["styles"][0]["name"]=="default"' "$TMP/out"
 
+status "tables lists the optional tables" 0 "$ONOMA" tables
+check "the village table is offered" grep -q "^villages" "$TMP/out"
+check "--table villages loads it by name" test "$(echo 'Bandar-e Torkaman' | "$ONOMA" normalize --table villages)" = "Bandar Torkaman"
+
 # --- lookup
 status "lookup: all found" 0 "$ONOMA" lookup Suleimani "Qassem Soleimani"
 check "lookup: canonical and entity" contains "$TMP/out" "^Suleimani	.*	person	Soleimani	Qasem Soleimani	exact"

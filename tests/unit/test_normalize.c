@@ -17,7 +17,8 @@ static const char names[] = HDR
     "Q3/surname\tperson\tKhatibzadeh\tKhatib-Zadeh\n"
     "Q4\tplace\tGeorgia (country)\t?Georgia\n"
     "Q5\tplace\tGeorgia (U.S. state)\t?Georgia\n"
-    "Q6\tplace\tTehran\tTeheran\n";
+    "Q6\tplace\tTehran\tTeheran\n"
+    "Q7\torg\tIslamic State\tISIL|Daesh\n";
 
 static onoma_tables *T;
 
@@ -36,7 +37,9 @@ START_TEST(whole_words_longest_leftmost)
     ck_norm(T, 0, "Abu Mahdi al Mohandes", "Abu Mahdi al-Muhandis");
     ck_norm(T, 0, "Abu\u00A0Mahdi al\u2010Mohandes", "Abu Mahdi al-Muhandis");
     ck_norm(T, 0, "Sūleimani", "Soleimani");
-    ck_norm(T, 0, "قاسم سليماني", "Qasem Soleimani"); /* Arabic yeh for Persian yeh */
+    /* a name in another script is left as written, unless asked (Arabic yeh for Persian yeh) */
+    ck_norm(T, 0, "Qasem Soleimani (قاسم سليماني)", "Qasem Soleimani (قاسم سليماني)");
+    ck_norm(T, ONOMA_CROSS_SCRIPT, "قاسم سليماني", "Qasem Soleimani");
 }
 END_TEST
 
@@ -48,6 +51,8 @@ START_TEST(case_patterns)
     ck_norm(T, 0, "suleimani", "suleimani");                   /* lower case: not the name */
     ck_norm(T, ONOMA_ANY_CASE, "suleimani", "soleimani");      /* unless asked */
     ck_norm(T, 0, "al-mohandes", "al-muhandis");               /* spelled in lower case in the table */
+    /* capitals that are the spelling itself (an acronym) are not carried over */
+    ck_norm(T, 0, "ISIL and DAESH", "Islamic State and ISLAMIC STATE");
 }
 END_TEST
 

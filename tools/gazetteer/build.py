@@ -27,14 +27,18 @@ and kept under 2 MB each.
 
 import argparse
 import collections
+import csv
 import difflib
 import glob
+import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fold import fold, script_of  # noqa: E402
@@ -49,13 +53,60 @@ MLEDOZE_REPO = "mledoze/countries"
 MLEDOZE_COMMIT = "5e9f370050f83ad2ba4cb885f75d66114badf72c"
 MLEDOZE_DATE = "2026-04-27"
 
+# EveryPolitician's data as of 2015-11-30, in a fork that keeps it at a size
+# a snapshot can hold (the upstream repository is 2.5 GB).  Only the files
+# its Wikidata scraper wrote are read: Wikidata labels, CC0.
+EP = "tijmenb+everypolitician-data"
+EP_REPO = "tijmenb/everypolitician-data"
+EP_COMMIT = "0642e77ac8a13bcd8017b245825c3aba349d3e6a"
+EP_DATE = "2015-11-30"
+EP_LANGS = ("ar", "fa", "ur", "ps", "ru", "uk", "el", "he", "tr", "az",
+            "de", "fr", "es", "it", "nl", "pl", "pt", "sv", "nb", "da", "fi",
+            "cs", "sk", "hr", "sl", "ro", "hu", "et", "lv", "lt", "id", "ms",
+            "ca", "en-gb", "en-ca")
+
+# Who's On First admin repositories of the region (whosonfirst-data/
+# whosonfirst-data-admin-XX), CC-BY-4.0 with its sources' licences
+# (GeoNames CC-BY, Natural Earth PD, Wikidata CC0, ...).  The Russian one
+# has too many files for a snapshot.
+WOF_REPOS = {
+    "AF": ("948432c281d6d8b4d3994ce3b938e82b775d9078", "2024-03-04"),
+    "EG": ("1bfae0f011094394edfd630cad033f785191ef81", "2024-03-06"),
+    "GR": ("b6613ee7c27c467e847bdc5a9b8d192d4e2ae411", "2024-03-06"),
+    "IL": ("f166490c04538042772500bf353d96a479922255", "2024-03-06"),
+    "IQ": ("4c7a00f6387bcab9094ac10c9448177515f1098f", "2024-03-05"),
+    "IR": ("3374f3dc7f5fa134d1494a066006167db5c67c14", "2025-03-16"),
+    "JO": ("2dabf8d9dd3958932242c13b6d39af0ca5ca4205", "2024-03-05"),
+    "LB": ("b881be3020bdd8ab2f270aaa8e5b07dbff918d00", "2024-03-05"),
+    "PK": ("c2e513fafbf0def04ca4b89c421a5b79fa0bb2ec", "2024-03-06"),
+    "PS": ("33d507dae70d3cb868d19d6c49c4586b1d1d66a5", "2024-03-05"),
+    "SA": ("ca29d90501586ece8c861ce520842669adcea3d5", "2024-03-08"),
+    "SY": ("2db0f03b9f9d24bd371f318759d3e56c816c333e", "2024-03-05"),
+    "TR": ("378ddbd68b0d150e6a0c1d7b41008e7457157b4b", "2024-03-05"),
+    "UA": ("18b5ee31d6cd4915e627fbf7f3def46e66e440d5", "2025-01-20"),
+    "YE": ("a96a8df62981ed0e1b2a0be278dd33670a4e6605", "2024-03-05"),
+}
+# WOF name languages kept: 'und' holds GeoNames' alternate names (mostly
+# transliterations); Kurdish and Azerbaijani are written in Latin script.
+WOF_LANGS = {"und", "eng", "ara", "fas", "urd", "pus", "ckb", "kur", "rus",
+             "ukr", "ell", "heb", "tur", "aze", "deu", "fra", "ita", "spa",
+             "nld", "pol", "por", "hrv", "ces", "swe", "hun", "ron", "fin"}
+
 SRC_TEXT = {
     "dr5hn": ("%s@%s (%s), countries/states/cities with Wikidata ids"
               % (DR5HN_REPO, DR5HN_COMMIT, DR5HN_DATE), "ODbL-1.0"),
     "mledoze": ("%s@%s (%s), country names"
                 % (MLEDOZE_REPO, MLEDOZE_COMMIT, MLEDOZE_DATE), "ODbL-1.0"),
     "curated": ("onoma hand-curated tools/gazetteer/curated/*.tsv", "CC0-1.0"),
+    "ep": ("%s@%s (%s), Wikidata labels of legislators and parties "
+           "(EveryPolitician's Wikidata extracts)" % (EP_REPO, EP_COMMIT,
+                                                      EP_DATE), "CC0-1.0"),
 }
+for _cc, (_c, _d) in WOF_REPOS.items():
+    SRC_TEXT["wof-" + _cc] = (
+        "whosonfirst-data/whosonfirst-data-admin-%s@%s (%s), Who's On First "
+        "place names (with GeoNames alternate names)" % (_cc.lower(), _c, _d),
+        "CC-BY-4.0")
 
 # Languages of dr5hn translations kept as variants.  Native scripts of the
 # region, plus Latin-script languages whose exonyms are spelling variants
@@ -78,12 +129,28 @@ WORLD_MIN_POP = 0
 # Words that are common in English running text but absent from the
 # wamerican list, or common particles of other languages that appear in
 # Latin-script text ("Ain", "Bin").
-EXTRA_COMMON = set("""ain bin ibn abu umm bint dar deir tal tel wadi jebel jabal
+EXTRA_COMMON = set("""monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november
+december english american british european christmas easter god ain bin ibn abu umm bint dar deir tal tel wadi jebel jabal
 bab bay ras sidi beit bet kafr kfar nahr ain't el al la le les los las das der
 die des del della dei van von ten ter den het een une und und the""".split())
 
+# The most frequent English words.  A guard (~) does not protect them where
+# a capitalised word follows ("As Iran prepares..." would become "Aš Iran"):
+# generated variants with these keys are dropped, and so is a generated
+# entity whose one-word name folds to one of them but is spelled otherwise
+# (Aš, the Czech town, folds to "as").
+FREQUENT = set("""a about after again all also am an and any are as at back be
+because been before being but by can could day did do does down each even
+first for from get go good had has have he her here him his how i if in into
+is it its just know like made make man many may me men more most much must my
+new no not now of off on one only or other our out over said same say see she
+should so some still such than that the their them then there these they this
+those through to too two under up upon us use very was way we well were what
+when where which while who why will with would year yet you your""".split())
+
 PRIO = {"core": 100, "curated": 90, "country": 50, "official": 45,
-        "state": 40, "city": 30}
+        "state": 40, "person": 35, "city": 30, "village": 5}
 
 
 class Stats:
@@ -120,10 +187,16 @@ def repo_dir(mirror, name):
     return d
 
 
+# Double quotes and double primes written for the Ukrainian apostrophe
+# (Kam”yanka): an apostrophe, which the fold knows.
+_QUOTES = dict.fromkeys(map(ord, "\u201c\u201d\u201e\u02ba\u02dd\u2033"), "'")
+
+
 def clean_form(s):
     if s is None:
         return None
     s = " ".join(str(s).replace("\t", " ").replace("|", " ").split())
+    s = s.translate(_QUOTES)
     if not s:
         return None
     if not (s[0].isalnum() and s[-1].isalnum()):
@@ -142,10 +215,13 @@ def clean_canonical(s):
     if s is None:
         return None
     s = " ".join(str(s).replace("\t", " ").replace("|", " ").split())
+    s = s.translate(_QUOTES)
     while s.endswith(")") and " (" in s:
         s = s[:s.rindex(" (")].rstrip()
     s = s.strip(" .,;:'\"-\u2019\u2018\u02bf\u02be`\u00b4")
     if not s or not (s[0].isalnum() and s[-1].isalnum()):
+        return None
+    if lower_case_label(s):  # "independent politician": not a name
         return None
     return s
 
@@ -223,8 +299,32 @@ def similar(a, b):
     return difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
 
 
+# A Latin-script name begins with a capital, but for name particles
+# (al-Muhandis, ibn Sina, van Gogh, 's-Hertogenbosch) and prefixed
+# capitals (uMgungundlovu). A label in lower case otherwise is a common noun
+# or a translation ("provincia di X", "queso Cheddar", "independent
+# politician"), and would match ordinary words in running text.
+LOWER_NAME_OK = re.compile(
+    r"^(?:(?:al|el|ad|ag|ak|an|ar|as|ash|at|ath|az|ud|ul|ur|us)[-\u2010 ']"
+    r"|(?:ibn|bin|bint|ben|abu|abd|de|di|da|del|della|dei|des|du|van|von|der|den|ter|le|la|les|lo|y) "
+    r"|'[st][- ]|[a-z]{1,2}[A-Z])")
+
+
+def lower_case_label(form):
+    """A Latin label whose first cased letter is lower case and that does not
+    begin with a name particle."""
+    for ch in form:
+        if ch.isupper() or ch.istitle():
+            return False
+        if ch.islower():
+            return not LOWER_NAME_OK.match(form)
+    return False
+
+
 def accept_variant(rec, form, why):
     """Filter a candidate variant; returns the cleaned form or None."""
+    if not form:
+        return None
     form = clean_form(form)
     if form is None or rec.canonical is None:
         ST.add("dropped: empty or not starting/ending with a letter/digit")
@@ -242,6 +342,9 @@ def accept_variant(rec, form, why):
         return None
     if sc not in KEEP_SCRIPTS:
         ST.add("dropped: script out of scope (%s)" % sc)
+        return None
+    if sc == "Latin" and why != "curated" and lower_case_label(form):
+        ST.add("dropped: Latin label in lower case (a common noun or a translation)")
         return None
     # Country names come from human-edited sources and their endonyms are
     # legitimately unlike the English name (Misr, Ellada): not filtered.
@@ -272,15 +375,28 @@ def add_variant(rec, form, why):
     rec.variants.append([form, ""])
 
 
+def set_coords(r, lat, lon, cc):
+    try:
+        r.lat, r.lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        r.lat = r.lon = None
+    r.cc = cc
+
+
 def load_words(path):
+    """Common words (lowercase entries of the word list, plus EXTRA_COMMON)
+    and English proper nouns (its capitalised entries: Latin, Islam,
+    Versailles, Obama)."""
     words = set(EXTRA_COMMON)
+    propers = set()
     if path and os.path.exists(path):
         with open(path, encoding="utf-8", errors="replace") as f:
             for w in f:
                 w = w.strip()
-                if w and w == w.lower() and "'" not in w:
-                    words.add(fold(w))
-    return words
+                if not w or "'" in w:
+                    continue
+                (words if w == w.lower() else propers).add(fold(w))
+    return words, propers - words
 
 
 # ---------------------------------------------------------------- importers
@@ -313,10 +429,10 @@ def import_dr5hn(mirror, recs):
         tmp.flush()
         db = sqlite3.connect(tmp.name)
         rows = db.execute("select name, native, translations, wikiDataId, "
-                          "country_code, population from states "
-                          "order by id").fetchall()
+                          "country_code, population, latitude, longitude "
+                          "from states order by id").fetchall()
         db.close()
-    for name, native, tr, qid, cc, pop in rows:
+    for name, native, tr, qid, cc, pop, lat, lon in rows:
         if not qid:
             ST.add("skipped: dr5hn record without Wikidata id")
             continue
@@ -325,6 +441,7 @@ def import_dr5hn(mirror, recs):
             continue
         r = Record(qid, "place", clean_canonical(name), origin="dr5hn", prio=PRIO["state"],
                    pop=int(pop or 0), src={"dr5hn"})
+        set_coords(r, lat, lon, cc)
         add_variant(r, native, "native")
         tr = json.loads(tr) if tr else {}
         for lang in DR5HN_LANGS:
@@ -362,6 +479,7 @@ def import_dr5hn(mirror, recs):
                 continue
             r = Record(qid, "place", clean_canonical(c["name"]), origin="dr5hn",
                        prio=PRIO["city"], pop=pop, src={"dr5hn"})
+            set_coords(r, c.get("latitude"), c.get("longitude"), cc)
             # The cities' `native` field is machine-made ("Scommen" for
             # Sitrah): not used.  Their translations are mostly sound.
             if r.canonical is None:
@@ -412,6 +530,366 @@ def import_mledoze(mirror, recs, iso2_qid):
             # altSpellings mix codes, official names and real variants.
             if len(alt) > 3 and similar(alt, common) >= 0.75:
                 add_variant(r, alt, "alt")
+
+
+# ------------------------------------------------- EveryPolitician (Wikidata)
+
+def ep_clean(form):
+    """A Wikidata label as EveryPolitician stored it: drop a qualifier in
+    parentheses; inverted forms ("Мосаддык, Мохаммед") are not spellings."""
+    if not form or "," in form:
+        return None
+    return clean_canonical(form)
+
+
+def import_ep(mirror, recs):
+    """People (and parties) of national legislatures with their Wikidata
+    labels, from EveryPolitician's Wikidata extracts (data/*/*/sources/morph/
+    wikidata.csv and the parties of ep-popolo-v1.0.json).  Only Wikidata's
+    own labels are read (CC0): never the fields scraped from parliaments."""
+    rd = repo_dir(mirror, EP)
+    csv.field_size_limit(1 << 30)
+    paths = [p for p in git_ls(rd, EP_COMMIT, "data")
+             if p.endswith("/sources/morph/wikidata.csv")]
+    people = {}
+    for p in sorted(paths):
+        blob = git_show(rd, EP_COMMIT, p)
+        if blob is None:
+            continue
+        for row in csv.DictReader(io.StringIO(blob.decode("utf-8"))):
+            qid = (row.get("id") or "").strip()
+            if not (qid.startswith("Q") and qid[1:].isdigit()):
+                ST.add("skipped: EveryPolitician row without Wikidata id")
+                continue
+            title = ep_clean((row.get("wikipedia__en") or "").replace("_", " "))
+            canon = title or ep_clean(row.get("name__en"))
+            if not canon or script_of(canon) != "Latin":
+                ST.add("skipped: EveryPolitician person without English label")
+                continue
+            r = people.get(qid)
+            if r is None:
+                r = Record(qid, "person", canon, origin="ep",
+                           prio=PRIO["person"], src={"ep"})
+                r.cc = p.split("/")[1]
+                people[qid] = r
+            for lang in EP_LANGS:
+                add_variant(r, ep_clean(row.get("name__" + lang)), lang)
+            add_variant(r, ep_clean(row.get("name__en")), "en")
+    n = 0
+    for qid, r in people.items():
+        if qid in recs:
+            ST.add("skipped: EveryPolitician id already imported")
+            continue
+        recs[qid] = r
+        n += 1
+    ST.add("EveryPolitician people imported", n)
+
+    # Parties: the multilingual names of ep-popolo organisations are
+    # Wikidata labels ("note": "multilingual").
+    norg = 0
+    for p in sorted(git_ls(rd, EP_COMMIT, "data")):
+        if not p.endswith("/ep-popolo-v1.0.json"):
+            continue
+        blob = git_show(rd, EP_COMMIT, p)
+        try:
+            d = json.loads(blob) if blob else {}
+        except ValueError:
+            continue
+        for o in d.get("organizations", []):
+            if o.get("classification") != "party":
+                continue
+            qids = [i.get("identifier") for i in o.get("identifiers", [])
+                    if i.get("scheme") == "wikidata"]
+            if not qids or not qids[0] or qids[0] in recs:
+                continue
+            names = {}
+            for on in o.get("other_names", []):
+                if on.get("note") == "multilingual" and on.get("lang"):
+                    names.setdefault(on["lang"], on.get("name"))
+            canon = ep_clean(names.get("en"))
+            if not canon or script_of(canon) != "Latin":
+                continue
+            r = Record(qids[0], "org", canon, origin="ep",
+                       prio=PRIO["person"], src={"ep"})
+            for lang in EP_LANGS:
+                add_variant(r, ep_clean(names.get(lang)), lang)
+            recs[r.id] = r
+            norg += 1
+    ST.add("EveryPolitician parties imported", norg)
+
+
+# ------------------------------------------------------------ Who's On First
+
+def wof_blobs(rd, commit):
+    """Yield the properties of every current WOF record of a repository."""
+    ls = subprocess.run(["git", "-C", rd, "ls-tree", "-r", commit],
+                        check=True, capture_output=True, text=True).stdout
+    shas = [line.split()[2] for line in ls.split("\n")
+            if line.endswith(".geojson") and " blob " in line]
+    proc = subprocess.Popen(["git", "-C", rd, "cat-file", "--batch"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    out = proc.communicate(("\n".join(shas) + "\n").encode())[0]
+    pos = 0
+    while pos < len(out):
+        nl = out.index(b"\n", pos)
+        head = out[pos:nl].split()
+        if len(head) < 3 or head[1] != b"blob":
+            pos = nl + 1
+            continue
+        size = int(head[2])
+        data = out[nl + 1:nl + 1 + size]
+        pos = nl + 1 + size + 1
+        try:
+            yield json.loads(data)["properties"]
+        except (ValueError, KeyError):
+            ST.add("skipped: WOF record unreadable")
+
+
+_ART = ("al ", "el ", "an ", "ar ", "as ", "ash ", "ad ", "at ", "az ",
+        "ul ", "ol ")
+
+
+def place_key(form):
+    """Loose key for matching one place across sources: folded, without
+    an Arabic article, spaces, hyphens or apostrophes."""
+    k = fold(form)
+    for a in _ART:
+        if k.startswith(a):
+            k = k[len(a):]
+            break
+    return k.replace(" ", "").replace("'", "")
+
+
+WOF_TYPES = {"country": "country", "region": "state", "macroregion": "state",
+             "county": "state", "macrocounty": "state", "localadmin": "city",
+             "locality": "city", "borough": "city", "neighbourhood": "city",
+             "macrohood": "city"}
+
+
+def wof_names(p):
+    out = []
+    for k, vs in p.items():
+        if not k.startswith("name:") or not isinstance(vs, list):
+            continue
+        lang, _, kind = k[5:].partition("_x_")
+        if kind not in ("preferred", "variant", "colloquial"):
+            continue
+        if lang not in WOF_LANGS:
+            continue
+        for v in vs:
+            if isinstance(v, str):
+                out.append((lang, v))
+    return out
+
+
+def ascii_name(s):
+    """GeoNames-style romanized name without diacritics or ayn/hamza marks
+    (Ḩoseynābād -> Hoseynabad): the form English text uses for villages."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)
+                and ch not in "\u02bb\u02bc\u02bf\u02be'`\u2019\u2018")
+    return clean_canonical(s)
+
+
+def add_village(recs, p, names, cc):
+    """A locality without a Wikidata id (mostly from GeoNames): its own
+    entity, id wof:N (the Who's On First id), lowest priority."""
+    eng = [v for lang, v in names if lang == "eng"]
+    canon = ascii_name(eng[0] if eng else p.get("wof:name") or "")
+    if not canon or script_of(canon) != "Latin" or "wof:id" not in p:
+        ST.add("skipped: WOF village without a usable name")
+        return
+    r = Record("wof:%d" % int(p["wof:id"]), "place", canon, origin="village",
+               prio=PRIO["village"], src={"wof-" + cc},
+               pop=int(p.get("wof:population") or p.get("gn:population") or 0))
+    set_coords(r, p.get("geom:latitude"), p.get("geom:longitude"), cc)
+    for lang, v in names:
+        add_variant(r, v, "wof-" + lang)
+    if p.get("wof:name"):
+        add_variant(r, p["wof:name"], "wof")
+    recs[r.id] = r
+    ST.add("WOF village (no Wikidata id) added")
+
+
+def wof_agrees(p, names, canonical):
+    """Does a WOF record name the entity its concordance points to?  Some
+    concordances are wrong (a village Миколаїв whose English name is "Lviv"
+    and whose Wikidata id is Mykolaiv's; Княжа as "FC Lviv")."""
+    eng = p.get("name:eng_x_preferred") or []
+    if eng and isinstance(eng[0], str) and similar(eng[0], canonical) < 0.6:
+        return False
+    own = p.get("wof:name") or ""
+    sc = script_of(own)
+    if sc == "Latin":
+        return similar(own, canonical) >= 0.5 or \
+            place_key(own) == place_key(canonical)
+    if sc in ("Arabic", "Cyrillic", "Greek"):
+        return plausible(own, canonical)
+    return True
+
+
+def import_wof(mirror, recs):
+    """Who's On First admin data of the region: names in many languages,
+    many of them GeoNames alternate names ('und'), for places with a
+    Wikidata concordance, or matched to an imported place by coordinates
+    and name."""
+    grid = collections.defaultdict(list)
+    for r in recs.values():
+        if r.type == "place" and r.lat is not None and r.cc:
+            grid[(r.cc, round(r.lat * 10), round(r.lon * 10))].append(r)
+    keys_of = {}
+
+    def rec_keys(r):
+        ks = keys_of.get(r.id)
+        if ks is None:
+            ks = {place_key(r.canonical)} | {place_key(v[0]) for v in r.variants
+                                             if script_of(v[0]) == "Latin"}
+            keys_of[r.id] = ks
+        return ks
+
+    for cc in sorted(WOF_REPOS):
+        commit, _date = WOF_REPOS[cc]
+        rd = repo_dir(mirror, "whosonfirst-data+whosonfirst-data-admin-"
+                      + cc.lower())
+        for p in wof_blobs(rd, commit):
+            pt = p.get("wof:placetype")
+            # countries: dr5hn and mledoze cover them, and WOF's country
+            # names include demonyms ("Greek")
+            if pt not in WOF_TYPES or pt == "country":
+                continue
+            if p.get("mz:is_current") == 0 or p.get("wof:superseded_by") \
+                    or p.get("edtf:deprecated") not in (None, "", "uuuu"):
+                ST.add("skipped: WOF record not current")
+                continue
+            names = wof_names(p)
+            qid = str((p.get("wof:concordances") or {}).get("wd:id") or "")
+            r = None
+            if qid.startswith("Q"):
+                r = recs.get(qid)
+                if r is not None and not wof_agrees(p, names, r.canonical):
+                    ST.add("skipped: WOF record disagrees with its Wikidata "
+                           "id's entity")
+                    continue
+                if r is None and pt != "country":
+                    eng = [v for lang, v in names if lang == "eng"]
+                    canon = clean_canonical(eng[0]) if eng else None
+                    if not canon or script_of(canon) != "Latin":
+                        ST.add("skipped: WOF record without English name")
+                        continue
+                    if not wof_agrees(p, names, canon):
+                        ST.add("skipped: WOF record disagrees with its "
+                               "English name")
+                        continue
+                    # one below the same kind of place from dr5hn, whose
+                    # spellings win a tie
+                    r = Record(qid, "place", canon, origin="wof",
+                               prio=PRIO[WOF_TYPES[pt]] - 1,
+                               pop=int(p.get("wof:population") or
+                                       p.get("gn:population") or 0),
+                               src=set())
+                    set_coords(r, p.get("geom:latitude"),
+                               p.get("geom:longitude"), cc)
+                    recs[qid] = r
+                    ST.add("WOF place with a Wikidata id added")
+            elif pt in ("locality", "localadmin", "county", "region") and \
+                    p.get("geom:latitude") is not None:
+                lat, lon = float(p["geom:latitude"]), float(p["geom:longitude"])
+                mine = {place_key(v) for lang, v in names
+                        if script_of(v) == "Latin"}
+                if p.get("wof:name"):
+                    mine.add(place_key(p["wof:name"]))
+                best = None
+                gy, gx = round(lat * 10), round(lon * 10)
+                for dy in (-1, 0, 1):
+                    for dx in (-1, 0, 1):
+                        for c in grid.get((cc, gy + dy, gx + dx), ()):
+                            d = abs(c.lat - lat) + abs(c.lon - lon)
+                            if d < 0.15 and rec_keys(c) & mine and \
+                                    (best is None or d < best[0]):
+                                best = (d, c)
+                if best is None:
+                    if pt == "locality" and names:
+                        add_village(recs, p, names, cc)
+                    else:
+                        ST.add("skipped: WOF place without Wikidata id, "
+                               "unmatched")
+                    continue
+                r = best[1]
+                ST.add("WOF place matched to an imported one by position")
+            if r is None or r.origin in ("curated", "core"):
+                continue
+            r.src.add("wof-" + cc)
+            for lang, v in names:
+                add_variant(r, v, "wof-" + lang)
+
+
+# ------------------------------------------------ romanized native forms
+
+# Countries whose places' Cyrillic or Greek names are their own (not
+# exonyms transcribed from English): their romanizations are the spellings
+# found in the press and in gazetteers (Kharkov, Khar'kov, Mykolayiv).
+TRANSLIT_CC = {"RU", "UA", "BY", "MD", "KZ", "KG", "TJ", "UZ", "TM", "AZ",
+               "AM", "GE", "BG", "GR", "CY", "Bulgaria", "Moldova",
+               "Kyrgyzstan", "Abkhazia", "Armenia", "Azerbaijan", "Georgia",
+               "Greece", "Northern_Cyprus"}
+TRANSLIT_SCHEMES = {
+    "ru": ("ru-bgn", "ru-alalc"),
+    "uk": ("uk-national", "uk-bgn", "uk-alalc"),
+    "be": ("be-bgn",),
+    "bg": ("bg-bgn",),
+    "el": ("el-bgn", "el-elot743"),
+}
+_SOFT = dict.fromkeys(map(ord, "'\u2019\u02b9\u02ba\u02bc\u02bf\u02be\""))
+
+
+def load_translit(root):
+    """The project's own romanization rules (tables/translit/*.txt, ICU
+    transform syntax) through PyICU (Debian python3-icu)."""
+    import icu  # noqa: F401  (python3-icu; required for reproducible output)
+    out = {}
+    for schemes in TRANSLIT_SCHEMES.values():
+        for name in schemes:
+            path = os.path.join(root, "tables/translit", name + ".txt")
+            with open(path, encoding="utf-8") as f:
+                rules = f.read()
+            out[name] = icu.Transliterator.createFromRules(
+                name, rules, icu.UTransDirection.FORWARD)
+    return out
+
+
+def cyrl_lang(form, cc):
+    if any(ch in form for ch in "іїєґІЇЄҐ"):
+        return "uk"
+    if any(ch in form for ch in "ўЎ"):
+        return "be"
+    if cc in ("BG", "Bulgaria"):
+        return "bg"
+    return "ru"
+
+
+def add_translit(recs, tl):
+    """Romanize the Cyrillic and Greek names of places and people of the
+    countries that write them so; each scheme's output, and the press form
+    without soft-sign apostrophes, becomes a variant (after the usual
+    filters: a Latin form must resemble the English name)."""
+    n0 = sum(len(r.variants) for r in recs.values())
+    for r in recs.values():
+        if r.origin in ("curated", "core") or r.cc not in TRANSLIT_CC:
+            continue
+        for form, _ in list(r.variants):
+            sc = script_of(form)
+            if sc == "Cyrillic":
+                lang = cyrl_lang(form, r.cc)
+            elif sc == "Greek":
+                lang = "el"
+            else:
+                continue
+            for name in TRANSLIT_SCHEMES[lang]:
+                lat = tl[name].transliterate(form)
+                add_variant(r, lat, "translit")
+                add_variant(r, lat.translate(_SOFT), "translit")
+    ST.add("romanized variants added (tables/translit schemes)",
+           sum(len(r.variants) for r in recs.values()) - n0)
 
 
 def import_curated(paths, recs):
@@ -469,13 +947,109 @@ def load_core(core_dir, out_dir):
 
 # ------------------------------------------------------------- resolution
 
-def resolve(recs, core, words):
+def yield_villages(recs, core, words):
+    """Villages (localities without a Wikidata id) give way to everything
+    else: a village whose name is another entity's spelling, a common word
+    or a given name is dropped; so are such variants, and single-word Latin
+    variants shorter than five letters.  They never take a spelling away
+    from a better-known entity ("Hassan" stays a given name)."""
+    taken = set()
+    tokens = set()
+    for r in list(core) + [r for r in recs.values() if r.origin != "village"]:
+        forms = [r.canonical] + [v[0] for v in r.variants] + \
+            list(r.styles.values())
+        for f in forms:
+            taken.add(fold(f))
+            if r.type == "person" and script_of(f) == "Latin":
+                tokens.update(fold(f).split())
+    for rid in [k for k, r in recs.items() if r.origin == "village"]:
+        r = recs[rid]
+        ck = fold(r.canonical)
+        if ck in taken or ck in words or ck in tokens or \
+                len(ck.replace(" ", "")) < 4:
+            del recs[rid]
+            ST.add("dropped village: name of another entity, common word or "
+                   "given name")
+            continue
+        keep = []
+        for v in r.variants:
+            k = fold(v[0])
+            one_latin = " " not in k and script_of(v[0]) == "Latin"
+            if k in taken or k in words or k in tokens or \
+                    (one_latin and len(k) < 5):
+                ST.add("dropped: village variant also another entity's, a "
+                       "common word or a given name")
+                continue
+            keep.append(v)
+        r.variants = keep
+        if not keep:
+            # nothing to rewrite: the village would only cost table space
+            del recs[rid]
+            ST.add("dropped village: no variant left")
+
+
+def resolve(recs, core, words, propers):
     core_ids = {r.id for r in core}
     for rid in list(recs):
         base = rid.split("/")[0]
         if rid in core_ids or (base in core_ids and "/" not in rid):
             del recs[rid]
             ST.add("skipped: id already in a hand-written table")
+
+    yield_villages(recs, core, words | propers)
+
+    for rid in list(recs):
+        r = recs[rid]
+        if r.origin in ("curated", "core"):
+            continue
+        ck = fold(r.canonical)
+        if ck in FREQUENT:
+            del recs[rid]
+            ST.add("dropped entity: its name folds to a frequent English "
+                   "word (Aš, Over)")
+            continue
+        n = len(r.variants)
+        r.variants = [v for v in r.variants if fold(v[0]) not in FREQUENT]
+        ST.add("dropped: variant is a frequent English word", n - len(r.variants))
+
+    # Imported one-word Latin variants that are English words ("Island" for
+    # Iceland, "Age", "School"), English proper nouns of their own
+    # ("Versailles" for Versalles, "Latin", "Obama") or tokens of people's
+    # names ("Antonio", "Marco") are dropped: a guard does not help where a
+    # capitalised word follows ("Long Island").  Curated data keeps such
+    # variants (Kiev), guarded where needed.
+    tokens = set()
+    for r in list(core) + list(recs.values()):
+        if r.type == "person":
+            for f in [r.canonical] + [v[0] for v in r.variants]:
+                if script_of(f) == "Latin":
+                    tokens.update(fold(f).split())
+    for rid in list(recs):
+        r = recs[rid]
+        if r.origin in ("curated", "core"):
+            continue
+        # An accented name whose plain form is an English word or a given
+        # name ("Unión", "Saül", "Būsh", "Maré"): the identity rewrite would
+        # put accents on "Union", "Saul", "Bush", "Mare" in English text.
+        # (Not English proper nouns: "Izmir" is İzmir.)
+        ck = fold(r.canonical)
+        if " " not in ck and r.canonical.lower() != ck and (
+                ck in words or ck in tokens):
+            del recs[rid]
+            ST.add("dropped entity: accented name whose plain form is an "
+                   "English word, proper noun or given name")
+            continue
+        keep = []
+        for v in r.variants:
+            k = fold(v[0])
+            if " " not in k and script_of(v[0]) == "Latin" and (
+                    k in words or k in propers or
+                    (r.type != "person" and k in tokens)):
+                ST.add("dropped: imported one-word variant is an English word, "
+                       "an English proper noun or a given name")
+                continue
+            keep.append(v)
+        r.variants = keep
 
     # An entity the lead's tables already name (same canonical key) is not
     # generated a second time under another id.
@@ -536,7 +1110,7 @@ def resolve(recs, core, words):
             for b in ckey_recs.get(k, ()):
                 if b is r or b.canonical == r.canonical or b.id in doomed:
                     continue
-                if b.origin in ("curated", "core"):
+                if b.origin in ("curated", "core") or b.type != r.type:
                     continue
                 if r.prio > b.prio or (r.prio == b.prio and
                                        r.pop > 10 * max(b.pop, 1)):
@@ -611,7 +1185,25 @@ def resolve(recs, core, words):
                 else:
                     ST.add("variant shared (?) and a common word")
         if " " not in fold(r.canonical) and fold(r.canonical) in words:
-            ST.add("canonical form is a common word (identity only)")
+            # "~Nice": matched only capitalised next to another capitalised
+            # word, so a sentence-initial "Nice" or "As" (Aš) stays as is.
+            r.cguard = True
+            ST.add("canonical form is a common word: guarded (~)")
+
+    # 4. A style form of a curated entity holds for the imported entities of
+    #    the same name (AP's "Irbil" for Erbil the city and the governorate):
+    #    otherwise the name would be ambiguous in that style.
+    styled = collections.defaultdict(dict)
+    for r in list(core) + list(recs.values()):
+        if r.origin in ("curated", "core") and "/" not in r.id:
+            for st, form in r.styles.items():
+                styled[fold(r.canonical)].setdefault(st, form)
+    for r in recs.values():
+        for st, form in styled.get(fold(r.canonical), {}).items():
+            if st not in r.styles:
+                r.styles[st] = form
+                ST.add("style form copied from a curated entity of the same "
+                       "name")
 
 
 # ------------------------------------------------------------------ output
@@ -651,13 +1243,17 @@ def header(name, srcs, version, part_note=""):
     return "\n".join(lines) + "\n"
 
 
-def write_out(recs, out_dir, version, max_bytes=2_000_000):
-    os.makedirs(out_dir, exist_ok=True)
-    for old in glob.glob(os.path.join(out_dir, "*.tsv")):
-        os.remove(old)
+def write_out(recs, out_dir, village_dir, version, max_bytes=2_000_000):
+    for d in (out_dir, village_dir):
+        os.makedirs(d, exist_ok=True)
+        for old in glob.glob(os.path.join(d, "*.tsv")):
+            os.remove(old)
     groups = collections.defaultdict(list)
     for r in recs.values():
-        groups[(r.type, initial(r))].append(r)
+        # Villages go to files of their own in another directory: an
+        # optional table set (--table), not compiled into the bundle.
+        groups[("village" if r.origin == "village" else r.type,
+                initial(r))].append(r)
     written = []
     for (typ, ini) in sorted(groups):
         rs = sorted(groups[(typ, ini)], key=lambda r: id_key(r.id))
@@ -674,7 +1270,8 @@ def write_out(recs, out_dir, version, max_bytes=2_000_000):
             for r in chunk:
                 srcs |= r.src
             base = "%s-%s" % (typ, ini) + ("-%d" % (i + 1) if nparts > 1 else "")
-            path = os.path.join(out_dir, base + ".tsv")
+            path = os.path.join(village_dir if typ == "village" else out_dir,
+                                base + ".tsv")
             with open(path, "w", encoding="utf-8", newline="\n") as f:
                 f.write(header("gazetteer-" + base, srcs, version))
                 f.writelines(body)
@@ -689,6 +1286,10 @@ def main():
     ap.add_argument("--mirror", default="/work/.mirror",
                     help="directory holding the fetched git snapshots")
     ap.add_argument("--out", default=os.path.join(root, "tables/names/gen"))
+    ap.add_argument("--villages-out",
+                    default=os.path.join(root, "tables/names/optional/villages"),
+                    help="directory of the optional village tables (outside "
+                    "the bundle's tables/names/*.tsv and */*.tsv)")
     ap.add_argument("--curated", default=os.path.join(here, "curated"),
                     help="directory of hand-curated *.tsv inputs")
     ap.add_argument("--core", default=os.path.join(root, "tables/names"),
@@ -701,6 +1302,9 @@ def main():
     recs = {}
     iso2_qid = import_dr5hn(args.mirror, recs)
     import_mledoze(args.mirror, recs, iso2_qid)
+    import_wof(args.mirror, recs)
+    import_ep(args.mirror, recs)
+    add_translit(recs, load_translit(root))
     ncur, errs = import_curated(sorted(glob.glob(os.path.join(args.curated,
                                                               "*.tsv"))), recs)
     for e in errs:
@@ -708,16 +1312,21 @@ def main():
     if errs:
         return 1
     core = load_core(args.core, args.out)
-    words = load_words(args.words)
-    resolve(recs, core, words)
-    version = "dr5hn %s, mledoze %s, curated %s" % (
-        DR5HN_DATE, MLEDOZE_DATE, DR5HN_DATE)
-    files = write_out(recs, args.out, version)
+    words, propers = load_words(args.words)
+    resolve(recs, core, words, propers)
+    version = "dr5hn %s, mledoze %s, WOF %s..%s, EveryPolitician %s" % (
+        DR5HN_DATE, MLEDOZE_DATE, min(d for _, d in WOF_REPOS.values()),
+        max(d for _, d in WOF_REPOS.values()), EP_DATE)
+    files = write_out(recs, args.out, args.villages_out, version)
 
     by_type = collections.Counter(r.type for r in recs.values())
     nvar = sum(len(r.variants) for r in recs.values())
-    print("entities: %d %s" % (len(recs), dict(sorted(by_type.items()))))
-    print("variants: %d" % nvar)
+    vil = [r for r in recs.values() if r.origin == "village"]
+    nvil = sum(len(r.variants) for r in vil)
+    print("entities: %d %s; of them villages (optional tables): %d"
+          % (len(recs), dict(sorted(by_type.items())), len(vil)))
+    print("variants: %d; bundled %d, in the village tables %d"
+          % (nvar, nvar - nvil, nvil))
     print("files: %d (largest %d bytes)" % (
         len(files), max(os.path.getsize(f) for f in files)))
     print("dr5hn city files missing from the snapshot (>= 4 MiB): %s"

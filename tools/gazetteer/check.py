@@ -134,12 +134,14 @@ def main():
         for f, _ in r.variants:
             scripts[script_of(f) or "none"] += 1
     ap_forms = sum(1 for r in recs if "ap" in r.styles)
+    cguarded = sum(1 for r in recs if r.cguard)
 
     print("files: %d, %d bytes, largest %d bytes" % (
         len(nbytes), sum(nbytes.values()), max(nbytes.values() or [0])))
     print("entities: %d  %s" % (len(recs), dict(sorted(by_type.items()))))
     print("variants: %d (guarded ~ %d, shared ? %d); records with ap= %d"
           % (nvar, guarded, shared, ap_forms))
+    print("guarded canonical forms (~): %d" % cguarded)
     print("variants by script: %s" % dict(scripts.most_common()))
     print("duplicate forms inside a record: %d" % dup_in_record)
     print("conflicts: %d" % len(conflicts))

@@ -8,7 +8,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9_.:/-]+$")
 
 class Record:
     __slots__ = ("id", "type", "canonical", "variants", "styles", "origin",
-                 "prio", "pop", "src", "line")
+                 "prio", "pop", "src", "line", "cguard", "lat", "lon", "cc")
 
     def __init__(self, id, type, canonical, variants=None, styles=None,
                  origin="", prio=0, pop=0, src=None, line=0):
@@ -23,6 +23,10 @@ class Record:
         self.pop = pop            # population, for tie-breaking places
         self.src = src if src is not None else set()   # source tags
         self.line = line
+        self.cguard = False       # canonical written "~Form": a common word
+        self.lat = None           # coordinates and country of a place, for
+        self.lon = None           # matching records of other sources
+        self.cc = None
 
     def forms(self):
         return [v[0] for v in self.variants]
@@ -68,15 +72,19 @@ def read_table(path, origin=None):
                     continue
                 k, v = kv.split("=", 1)
                 st[k] = v
-            recs.append(Record(rid, typ, canon, variants, st,
-                               origin=origin or path, line=n))
+            rec = Record(rid, typ, canon, variants, st,
+                         origin=origin or path, line=n)
+            if canon.startswith("~"):
+                rec.canonical = canon[1:]
+                rec.cguard = True
+            recs.append(rec)
     return meta, recs, errors
 
 
 def format_record(r):
     vs = "|".join(flag + form for form, flag in r.variants)
     st = ";".join("%s=%s" % (k, r.styles[k]) for k in sorted(r.styles))
-    fields = [r.id, r.type, r.canonical, vs, st]
+    fields = [r.id, r.type, ("~" if r.cguard else "") + r.canonical, vs, st]
     while len(fields) > 3 and fields[-1] == "":
         fields.pop()
     return "\t".join(fields)
