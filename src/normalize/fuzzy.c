@@ -14,7 +14,10 @@
  *     language (Ministry, Fate), so those take two capitalised words of
  *     three letters or more,
  *   - every word reads like the listed spelling's word in the same place
- *     (reads_alike): equal keys alone are coarse,
+ *     (reads_alike): equal keys alone are coarse; a word opening a sentence
+ *     must even be spelled as there (it may be a common word: The, In),
+ *   - the canonical form has as many words as the span: a spelling, not
+ *     another name of the entity ("Alli" is not Mustafa Âlî),
  *   - for a name of a longer name (a surname record): the capitalised words
  *     around it, if the key keeps any of them, match that longer name too
  *     ("Ali Solaymani" is not Qasem Soleimani).
@@ -38,7 +41,7 @@
 #define MIN_SINGLE 4    /* characters of a one-word span */
 #define MAX_GROUP 64    /* listed spellings of one key a span is matched against */
 #define TOKEN_SIM 0.84  /* Jaro-Winkler of each word with the spelling's word in the same place */
-#define TOKEN_MEAN 0.85 /* ... and on average over the words of three letters or more */
+#define TOKEN_MEAN 0.88 /* ... and on average over the words of three letters or more */
 #define TOKEN_MAX 64    /* letters of a token compared */
 #define CACHE_MAX_ENTRIES (1u << 20)
 #define CACHE_MAX_BYTES ((size_t)64 << 20)
@@ -133,6 +136,7 @@ typedef struct fz_result {
     uint32_t layer, entry;
     int ntok; /* tokens of the span (match tokens) */
     double score;
+    int first_same; /* the span's first word is the spelling's first word (folded) */
 } fz_result;
 
 
@@ -554,8 +558,11 @@ static int resolve(struct onoma__fuzzy *fz, const onoma_normalizer *nz, const ch
             bi = i;
         }
     }
-    if (canon)
-        *res = (fz_result){1, rec[bi].layer, rec[bi].entry, ntok, best};
+    /* a spelling, not another name: the canonical form has as many words */
+    if (!canon || words(canon, clen, NULL, &lower) != nw)
+        return 0;
+    const char *sw = ix->toks.data + rec[bi].words;
+    *res = (fz_result){1, rec[bi].layer, rec[bi].entry, ntok, best, strcmp(fz->toks.data, sw) == 0};
     return 0;
 }
 
@@ -756,6 +763,8 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
             return 0;
         if (!res.found)
             continue;
+        if (!nb && !res.first_same && onoma__nz_sentence_start(s, ws))
+            continue; /* a word opening a sentence may be a common word ("The Boak" is not Thea Bock) */
         const onoma__entry_rec *er = &nz->t->layers[res.layer].entries[res.entry];
         if (er->type != ONOMA__TYPE_PERSON && er->type != ONOMA__TYPE_NAME) {
             /* a place or an organisation takes two words that say something

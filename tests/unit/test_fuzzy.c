@@ -23,7 +23,8 @@ static const char names[] = HDR
     "Q7\tperson\tHossein Taeb\n"
     "Q8\tperson\tHassan Taeb\n"
     "Q9\tperson\tMohsen Rezaei\n"
-    "Q10\tperson\tMohsen Rezaee\n";
+    "Q10\tperson\tMohsen Rezaee\n"
+    "Q11\tperson\tMustafa Kamal\tKemâl\n";
 
 static onoma_tables *T;
 static onoma_keyrules *R;
@@ -93,7 +94,7 @@ static char *fz(const onoma_tables *t, unsigned flags, const char *s, evs *v)
 START_TEST(unseen_spellings)
 {
     evs v;
-    char *o = fz(T, 0, "They met Ghassem Solaymani in May.", &v);
+    char *o = fz(T, 0, "They met Qassem Solaymani in May.", &v);
     ck_assert_str_eq(o, "They met Qasem Soleimani in May.");
     free(o);
     ck_assert_int_eq(v.fuzzy, 1);
@@ -114,8 +115,8 @@ END_TEST
 START_TEST(guards)
 {
     /* without the flag, nothing new */
-    char *plain = norm(T, 0, NULL, "They met Ghassem Solaymani.");
-    ck_assert_str_eq(plain, "They met Ghassem Solaymani.");
+    char *plain = norm(T, 0, NULL, "They met Qassem Solaymani.");
+    ck_assert_str_eq(plain, "They met Qassem Solaymani.");
     free(plain);
     /* the verb, and a guarded spelling, are never rewritten */
     ck_fz("Masjedi said that. Said the man. So said Said.", "Masjedi said that. Said the man. So said Said.");
@@ -137,6 +138,11 @@ START_TEST(guards)
     ck_fz("then al-Hassan Taeb spoke", "then al-Hassan Taeb spoke");
     /* a place takes two words: one is too little evidence */
     ck_fz("in Teheraan today", "in Teheraan today");
+    /* a word opening a sentence must be spelled as listed; others need only read alike */
+    ck_fz("Ghassem Solaymani spoke.", "Ghassem Soleimani spoke."); /* (the surname alone, as listed ones) */
+    ck_fz("Qassem Solaymani spoke.", "Qasem Soleimani spoke.");
+    /* a spelling, not another name: the canonical form has as many words */
+    ck_fz("they met Kemall today", "they met Kemall today");
     /* no word of the text is dropped to make a match */
     ck_fz("then Ghassem Ali Solaymani spoke", "then Ghassem Ali Solaymani spoke");
     /* listed spellings work as before */
@@ -153,12 +159,12 @@ START_TEST(options)
     ck_assert_int_eq(onoma_normalizer_new(T, &o, &nz, &e), 0);
     char *out = NULL;
     size_t n;
-    ck_assert_int_eq(onoma_normalize(T, &o, "met Ghassem Solaymani", 21, &out, &n, &e), 0);
+    ck_assert_int_eq(onoma_normalize(T, &o, "met Qassem Solaymani", 20, &out, &n, &e), 0);
     ck_assert_str_eq(out, "met Qasem Soleimani");
     onoma_free(out);
     onoma_normalizer_free(&nz);
     /* with exact keys too */
-    char *x = fz(T, ONOMA_EXACT, "met Ghassem Solaymani", NULL);
+    char *x = fz(T, ONOMA_EXACT, "met Qassem Solaymani", NULL);
     ck_assert_str_eq(x, "met Qasem Soleimani");
     free(x);
 }
@@ -202,7 +208,7 @@ START_TEST(threads)
 {
     onoma__buf in = {0};
     for (int i = 0; i < 20000; i++)
-        onoma__buf_puts(&in, i % 3 ? "They met Ghassem Solaymani and al-Mohandiss.\n" : "Nothing here, said Ali.\n");
+        onoma__buf_puts(&in, i % 3 ? "They met Qassem Solaymani and al-Mohandiss.\n" : "Nothing here, said Ali.\n");
     const char *path = tmp_file(in.data, in.len, ".txt");
     char *res[2];
     int nev[2];
