@@ -155,12 +155,33 @@ static int to_buf(void *ctx, const char *p, size_t n) { return onoma__buf_put(ct
  * transliteration (the BGN/PCGN scheme of the language it tells from the
  * letters; other scripts through ICU Any-Latin), names not looked up in any
  * table: a key never consults the gazetteer. */
+/* Has s a letter of another script than Latin? (Latin with diacritics,
+ * Müller, Soleymānī, needs no transliteration: the engine folds it.) */
+static int other_script(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = onoma__utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (len <= 0)
+            return 1;
+        if (cp >= 0x370 && !(cp >= 0x1E00 && cp < 0x1F00) && !(cp >= 0x2000 && cp < 0x2070))
+            return 1;
+        i += (size_t)len;
+    }
+    return 0;
+}
+
 static int translit_hook(void *ctx, const char *in, size_t len, char *out, size_t cap)
 {
     onoma_keyer *k = ctx;
     onoma__buf *b = k->tbuf;
     b->len = 0;
-    if (onoma_translit_buffer(k->tr, in, len, to_buf, b, NULL) || b->len > INT_MAX)
+    if (!other_script(in, len)) {
+        if (onoma__buf_put(b, in, len))
+            return -1;
+    } else if (onoma_translit_buffer(k->tr, in, len, to_buf, b, NULL))
+        return -1;
+    if (b->len > INT_MAX)
         return -1;
     if (cap) {
         size_t n = b->len < cap - 1 ? b->len : cap - 1;
