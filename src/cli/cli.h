@@ -86,6 +86,30 @@ typedef struct cli_relay {
 } cli_relay;
 int cli_relay_start(cli_relay *r, onoma__reader *rd, int fd);
 int cli_relay_finish(cli_relay *r, int report);
+
+/* An input read as UTF-8 ("-" = stdin), whatever its encoding: in->fd. */
+typedef struct cli_input {
+    int fd;     /* read this */
+    int raw;    /* the file's own descriptor */
+    const char *name;
+    onoma__reader *rd;
+    cli_relay relay;
+} cli_input;
+/* Open (message printed on failure: -1). */
+int cli_input_open(cli_input *in, const cli_decode *d, const char *path);
+/* Close; -1 (message printed) when the input could not be decoded. */
+int cli_input_close(cli_input *in);
+/* The long options for it: --from-encoding (as 'E' unless taken) and --verbose. */
+#define CLI_DECODE_OPT_ENC 0x1E0
+#define CLI_DECODE_OPT_VERBOSE 0x1E1
+#define CLI_DECODE_OPTIONS {"from-encoding", required_argument, NULL, CLI_DECODE_OPT_ENC}, \
+                           {"verbose", no_argument, NULL, CLI_DECODE_OPT_VERBOSE}
+/* Handle getopt's c if it is one of them: 1 handled, 0 not. */
+int cli_decode_option(cli_decode *d, int c, const char *arg);
+#define CLI_DECODE_HELP \
+    "      --from-encoding ENC  read the input in ENC (CP1256, KOI8-R, UTF-16, ..., or auto);\n" \
+    "                           a UTF-8/UTF-16 byte-order mark is recognised anyway\n" \
+    "      --verbose            say which encoding each input was read in\n"
 #define CLI_ENCODING_HELP                                                                                    \
     "      --from-encoding ENC  read input in ENC (CP1256, ISO-8859-6, CP1251, KOI8-R, KOI8-U,\n"             \
     "                           ISO-8859-5, ISO-8859-7, CP1253, ISO-8859-8, CP1255, UTF-16, any\n"            \

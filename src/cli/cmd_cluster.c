@@ -29,6 +29,7 @@ static const char help[] =
     "  -l, --lang L          key rules for language L only (default auto)\n"
     "      --rules PATH      key rules: a directory of rule files or one file\n"
     "  -o, --output FILE     write to FILE (atomically: all or nothing)\n"
+    CLI_DECODE_HELP
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 ok, 1 an error (unreadable input, a bad rule file), 2 usage error.\n";
@@ -137,14 +138,18 @@ int cmd_cluster(int argc, char **argv)
         {"lang", required_argument, NULL, 'l'},
         {"rules", required_argument, NULL, 'R'},
         {"output", required_argument, NULL, 'o'},
+        CLI_DECODE_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *lang = NULL, *rules_path = NULL, *output = NULL, *emit = NULL;
     onoma_cluster_options opt = {0, NULL, 1};
     int format = FMT_TEXT, c;
+    cli_decode dec = {NULL, 0, 0};
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":m:f:l:o:h", longopts, NULL)) != -1) {
+        if (cli_decode_option(&dec, c, optarg))
+            continue;
         switch (c) {
         case 'm': {
             long n = cli_parse_count(optarg, 1000000000L);
@@ -195,15 +200,15 @@ int cmd_cluster(int argc, char **argv)
         ok = 0;
     }
     for (int i = 0; i < nfiles && ok; i++) {
-        int fd = cli_open_input(files[i]);
-        if (fd < 0) {
+        cli_input in;
+        if (cli_input_open(&in, &dec, files[i])) {
             ok = 0;
             break;
         }
-        const char *name = fd == 0 ? "-" : files[i];
+        const char *name = in.name;
         onoma_cluster_set_name(cl, name);
         for (;;) {
-            ssize_t r = read(fd, buf, CHUNK);
+            ssize_t r = read(in.fd, buf, CHUNK);
             if (r < 0) {
                 cli_error("%s: read error: %s", name, strerror(errno));
                 ok = 0;
@@ -217,8 +222,8 @@ int cmd_cluster(int argc, char **argv)
                 break;
             }
         }
-        if (fd > 0)
-            close(fd);
+        if (cli_input_close(&in))
+            ok = 0;
     }
     free(buf);
     cli_out out, table;

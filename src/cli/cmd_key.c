@@ -22,6 +22,7 @@ static const char help[] =
     "      --rules PATH   key rules: a directory of rule files or one file\n"
     "                     (default: the bundled ones)\n"
     "  -o, --output FILE  write to FILE (atomically: all or nothing)\n"
+    CLI_DECODE_HELP
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 ok, 1 a data error (invalid UTF-8, a bad rule file), 2 usage error.\n";
@@ -65,14 +66,18 @@ int cmd_key(int argc, char **argv)
         {"ordered", no_argument, NULL, 'O'},
         {"rules", required_argument, NULL, 'R'},
         {"output", required_argument, NULL, 'o'},
+        CLI_DECODE_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *lang = NULL, *rules_path = NULL, *output = NULL;
     unsigned flags = 0;
     int c;
+    cli_decode dec = {NULL, 0, 0};
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":l:o:h", longopts, NULL)) != -1) {
+        if (cli_decode_option(&dec, c, optarg))
+            continue;
         switch (c) {
         case 'l': lang = optarg; break;
         case 'O': flags |= ONOMA_KEY_ORDERED; break;
@@ -104,17 +109,17 @@ int cmd_key(int argc, char **argv)
     char **files = optind < argc ? argv + optind : stdin_only;
     int nfiles = optind < argc ? argc - optind : 1;
     for (int i = 0; i < nfiles && ok; i++) {
-        int fd = cli_open_input(files[i]);
-        if (fd < 0) {
+        cli_input in;
+        if (cli_input_open(&in, &dec, files[i])) {
             ok = 0;
             break;
         }
-        kc.file = fd == 0 ? "-" : files[i];
-        out.line_flush = fd == 0 && isatty(0);
-        if (cli_each_line(fd, kc.file, one_line, &kc))
+        kc.file = in.name;
+        out.line_flush = in.raw == 0 && isatty(0);
+        if (cli_each_line(in.fd, kc.file, one_line, &kc))
             ok = 0;
-        if (fd > 0)
-            close(fd);
+        if (cli_input_close(&in))
+            ok = 0;
     }
     if (cli_out_close(&out, ok))
         ok = 0;

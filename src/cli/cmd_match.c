@@ -28,6 +28,7 @@ static const char help[] =
     "  -l, --lang L         rules for language L only (default auto)\n"
     "      --rules PATH     key rules: a directory of rule files or one file\n"
     "  -o, --output FILE    write to FILE (atomically: all or nothing)\n"
+    CLI_DECODE_HELP
     "  -h, --help           show this help\n"
     "\n"
     "Exit status: 0 ok (whatever the verdicts), 1 a data error (a line without a\n"
@@ -97,14 +98,18 @@ int cmd_match(int argc, char **argv)
         {"lang", required_argument, NULL, 'l'},
         {"rules", required_argument, NULL, 'R'},
         {"output", required_argument, NULL, 'o'},
+        CLI_DECODE_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *lang = NULL, *rules_path = NULL, *output = NULL, *pairs = NULL;
     match_ctx m = {NULL, NULL, "-", ONOMA_MATCH_THRESHOLD, 0, "", 0};
     int c;
+    cli_decode dec = {NULL, 0, 0};
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":p:el:o:h", longopts, NULL)) != -1) {
+        if (cli_decode_option(&dec, c, optarg))
+            continue;
         switch (c) {
         case 'p': pairs = optarg; break;
         case 'e': m.explain = 1; break;
@@ -141,17 +146,17 @@ int cmd_match(int argc, char **argv)
     }
     m.out = &out;
     if (pairs) {
-        int fd = cli_open_input(pairs);
-        if (fd < 0)
+        cli_input in;
+        if (cli_input_open(&in, &dec, pairs))
             ok = 0;
         else {
-            m.file = fd == 0 ? "-" : pairs;
+            m.file = in.name;
             m.prefix = "#\t";
-            out.line_flush = fd == 0 && isatty(0);
-            if (cli_each_line(fd, m.file, pair_line, &m))
+            out.line_flush = in.raw == 0 && isatty(0);
+            if (cli_each_line(in.fd, m.file, pair_line, &m))
                 ok = 0;
-            if (fd > 0)
-                close(fd);
+            if (cli_input_close(&in))
+                ok = 0;
         }
     } else {
         const char *a = argv[optind], *b = argv[optind + 1];

@@ -465,3 +465,44 @@ int cli_relay_finish(cli_relay *r, int report)
     }
     return 0;
 }
+
+int cli_input_open(cli_input *in, const cli_decode *d, const char *path)
+{
+    memset(in, 0, sizeof *in);
+    in->raw = cli_open_input(path);
+    if (in->raw < 0)
+        return -1;
+    in->name = in->raw == 0 ? "-" : path;
+    if (cli_reader_open(d, in->raw, in->name, &in->rd) || cli_relay_start(&in->relay, in->rd, in->raw)) {
+        onoma__reader_close(&in->rd);
+        if (in->raw > 0)
+            close(in->raw);
+        return -1;
+    }
+    in->fd = in->relay.fd;
+    return 0;
+}
+
+int cli_input_close(cli_input *in)
+{
+    int rc = 0;
+    if (cli_relay_finish(&in->relay, 0)) {
+        cli_report(onoma__reader_error(in->rd));
+        rc = -1;
+    }
+    onoma__reader_close(&in->rd);
+    if (in->raw > 0)
+        close(in->raw);
+    return rc;
+}
+
+int cli_decode_option(cli_decode *d, int c, const char *arg)
+{
+    if (c == CLI_DECODE_OPT_ENC)
+        d->encoding = arg;
+    else if (c == CLI_DECODE_OPT_VERBOSE)
+        d->verbose = 1;
+    else
+        return 0;
+    return 1;
+}
