@@ -139,5 +139,15 @@ for i in $(seq 3000); do cat "$TMP/f.txt"; done > "$TMP/many.txt"
 "$ONOMA" normalize --fuzzy --jobs 2 "$TMP/many.txt" > "$TMP/j2"
 check "--fuzzy --jobs 2: same output" cmp -s "$TMP/j1" "$TMP/j2"
 
+# --- other encodings, for key, match and cluster
+want=$(printf 'Qassem Soleimani\nСулеймани\n' | "$ONOMA" key)
+check "key: UTF-16 with a byte-order mark" test "$(printf 'Qassem Soleimani\nСулеймани\n' | iconv -t UTF-16 | "$ONOMA" key)" = "$want"
+check "key: --from-encoding KOI8-R" test "$(printf 'Сулеймани\n' | iconv -t KOI8-R | "$ONOMA" key --from-encoding KOI8-R)" = "$(echo "$want" | tail -1)"
+check "match: --from-encoding CP1256" test "$(printf 'قاسم سليماني\tQasem Soleimani\n' | iconv -t CP1256 | "$ONOMA" match --pairs - --from-encoding CP1256 | cut -f2)" = "same"
+printf 'bad \xff\n' > "$TMP/bad.txt"
+status "key: invalid UTF-8 is an error" 1 "$ONOMA" key "$TMP/bad.txt"
+printf 'Soleimani met Suleimani.\n' | iconv -t ISO-8859-1 > "$TMP/l1.txt"
+check "cluster: --from-encoding ISO-8859-1" test -n "$("$ONOMA" cluster --min-count 1 --from-encoding ISO-8859-1 "$TMP/l1.txt")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
