@@ -25,7 +25,7 @@ int onoma__strv_add(onoma__strv *s, const char *str, size_t n)
         s->v = v;
         s->cap = nc;
     }
-    if (!(s->v[s->n] = strndup(str, n)))
+    if (!(s->v[s->n] = onoma__strndup(str, n)))
         return ONOMA_ENOMEM;
     s->n++;
     return 0;
@@ -58,7 +58,7 @@ static int globs_add(onoma__globs *g, const char *pat, size_t n, const char *bas
         g->cap = nc;
     }
     onoma__glob *x = &g->v[g->n];
-    x->pat = strndup(pat, n);
+    x->pat = onoma__strndup(pat, n);
     x->base = strdup(base);
     if (!x->pat || !x->base) {
         free(x->pat);
@@ -189,7 +189,7 @@ static char *dir_of(const char *abs)
     const char *slash = strrchr(abs, '/');
     if (!slash || slash == abs)
         return strdup("/");
-    return strndup(abs, (size_t)(slash - abs));
+    return onoma__strndup(abs, (size_t)(slash - abs));
 }
 
 static char *join(const char *dir, const char *name, size_t n)
@@ -233,7 +233,7 @@ typedef int (*item_fn)(onoma__settings *out, const char *dir, const char *item, 
 
 static int add_table(onoma__settings *out, const char *dir, const char *item, size_t n)
 {
-    char *p = item[0] == '/' ? strndup(item, n) : join(dir, item, n);
+    char *p = item[0] == '/' ? onoma__strndup(item, n) : join(dir, item, n);
     if (!p)
         return ONOMA_ENOMEM;
     int rc = onoma__strv_add(&out->tables, p, strlen(p));
@@ -318,7 +318,7 @@ int onoma__config_parse(const char *path, const char *dir, const char *text, siz
                 out->near_places = b;
         } else if (KEY("style")) {
             free(out->style);
-            if (!(out->style = strndup(v, vn)))
+            if (!(out->style = onoma__strndup(v, vn)))
                 rc = ONOMA_ENOMEM;
         } else if (KEY("tables") || KEY("table")) {
             rc = each_item(out, dir, v, vn, add_table);

@@ -1,5 +1,6 @@
 #include "common/buf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "onoma.h"
@@ -30,4 +31,17 @@ void onoma__buf_free(onoma__buf *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+}
+
+char *onoma__strndup(const char *p, size_t n)
+{
+    if (n == SIZE_MAX)
+        return NULL;
+    char *s = malloc(n + 1);
+    if (!s)
+        return NULL;
+    if (n)
+        memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
 }

@@ -11,6 +11,9 @@ typedef struct onoma__buf {
 } onoma__buf;
 
 int onoma__buf_reserve(onoma__buf *b, size_t extra);
+/* A NUL-terminated copy of the n bytes at p (which need not be terminated),
+ * or NULL when out of memory. */
+char *onoma__strndup(const char *p, size_t n);
 void onoma__buf_free(onoma__buf *b);
 
 static inline int onoma__buf_put(onoma__buf *b, const void *p, size_t n)

@@ -10,6 +10,7 @@
 #include <unicode/uversion.h>
 
 #include "onoma_config.h"
+#include "common/buf.h"
 #include "common/error.h"
 #include "common/hash.h"
 #include "io/atomic.h"
@@ -152,7 +153,7 @@ static int add_style(onoma_tables *t, const char *name, size_t n)
     if (!ns)
         return ONOMA_ENOMEM;
     t->styles = ns;
-    if (!(t->styles[t->nstyles] = strndup(name, n)))
+    if (!(t->styles[t->nstyles] = onoma__strndup(name, n)))
         return ONOMA_ENOMEM;
     return (int)t->nstyles++;
 }

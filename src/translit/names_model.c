@@ -449,9 +449,9 @@ static int load_vocab(onoma__names_model *m, const char *path,
         set_msg(msg, msgcap, "%s: out of memory", vpath);
         return ONOMA__NM_ENOMEM;
     }
-    char *p = buf;
-    while (*p) {
-        char *nl = strchr(p, '\n');
+    char *p = buf, *end = buf + len;
+    while (p < end && *p) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t wl = nl ? (size_t)(nl - p) : strlen(p);
         if (wl && p[wl - 1] == '\r')
             wl--;
@@ -484,9 +484,9 @@ static int load_vocab(onoma__names_model *m, const char *path,
 static int load_base(const char *path, char **buf, size_t *len, char *msg,
                      size_t msgcap)
 {
-    char *p = *buf;
-    while (*p == '#') { /* skip the comment header */
-        char *nl = strchr(p, '\n');
+    char *p = *buf, *end = *buf + *len;
+    while (p < end && *p == '#') { /* skip the comment header */
+        char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
             return 0;
         p = nl + 1;
@@ -612,9 +612,9 @@ int onoma__names_model_open(const char *path, onoma__names_model **out,
 
     uint32_t gnext = 2;
     size_t lineno = 0;
-    char *line = buf;
-    while (line && *line) {
-        char *nl = strchr(line, '\n');
+    char *line = buf, *end = buf + len;
+    while (line && line < end && *line) {
+        char *nl = memchr(line, '\n', (size_t)(end - line));
         if (nl)
             *nl = '\0';
         lineno++;
