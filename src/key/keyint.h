@@ -108,7 +108,17 @@ struct onoma__keyrules {
     size_t nmaps;
     char *pool; /* pattern bytes of all rules */
     size_t poollen, poolcap;
+    /* What the keys depend on: the rule files (names and contents, in load
+     * order) and ONOMA__KEY_ENGINE_VERSION. Names indexes stored in
+     * compiled tables (normalize --fuzzy) are used only under rules of the
+     * same digest. */
+    uint64_t digest;
 };
+
+/* Bump when the engine (keyer.c, rules.c) changes the keys it makes from
+ * the same rules: indexes of keys stored in compiled tables are then
+ * rebuilt at run time until the tables are recompiled. */
+#define ONOMA__KEY_ENGINE_VERSION 1
 
 /* ------------------------------------------------------------------ keyer */
 

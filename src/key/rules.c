@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "keyint.h"
+#include "common/hash.h"
 
 typedef struct {
     onoma__keyrules *r;
@@ -499,6 +500,10 @@ static int load_file(onoma__keyrules *r, const char *path, char *msg, size_t msg
         free(data);
         return fail(&p, ONOMA__KEY_ERULE, "invalid UTF-8 or NUL at byte %ld", bad);
     }
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    r->digest = onoma__mix(r->digest ^ onoma__hash(base, strlen(base)), 0x9E3779B97F4A7C15ull);
+    r->digest = onoma__mix(r->digest ^ onoma__hash(data, len), 0xD6E8FEB86659FD93ull);
     kr_file *f = &r->files[r->nfiles++];
     memset(f, 0, sizeof *f);
     f->initials_drop = f->select_first_last = f->min_ending_stem = -1;
@@ -668,6 +673,7 @@ int onoma__keyrules_load(const char *path, onoma__keyrules **out, char *msg, siz
     if (!r)
         return ONOMA__KEY_ENOMEM;
     onoma__kr_strmap_init(&r->words);
+    r->digest = ONOMA__KEY_ENGINE_VERSION;
     int rc = 0;
     struct stat sb;
     if (stat(path, &sb) != 0) {

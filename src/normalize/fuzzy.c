@@ -32,6 +32,7 @@
 #include "key/api.h"
 #include "key/keyint.h"
 #include "key/mention.h"
+#include "normalize/keyix.h"
 #include "table/tables.h"
 #include "text/chars.h"
 #include "text/utf8.h"
@@ -62,73 +63,22 @@ typedef uint32_t winfo; /* 0: not plain; 1: plain, empty key; else tk_hash of it
  * word's hash (0: empty) and its winfo. */
 typedef uint64_t wslot;
 #define WORDS_MAX (1u << 17) /* words remembered (then forgotten all at once) */
-#define KEY_FILTER_BITS (1u << 20)
 
-typedef struct kslot {
-    uint32_t h;
-    uint32_t nwords; /* as in fz_group */
-} kslot;
-
-static uint32_t tk_hash(const char *tk, size_t n)
-{
-    uint64_t h = onoma__hash(tk, n);
-    uint32_t v = (uint32_t)(h ^ (h >> 32));
-    return v > 1 ? v : v + 2;
-}
-
-static uint32_t key_hash_add(uint32_t acc, uint32_t tkh)
-{
-    uint32_t m = tkh * 0x9E3779B1u;
-    return acc + (m ^ (m >> 15));
-}
-
-/* The order-free hash of a key: its space-separated token keys. */
-static uint32_t key_hash(const char *key, size_t n)
-{
-    uint32_t acc = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && key[j] != ' ')
-            j++;
-        acc = key_hash_add(acc, tk_hash(key + i, j - i));
-        i = j + 1;
-    }
-    return acc ? acc : 1;
-}
-
-typedef struct fz_rec {
-    uint32_t layer, entry;
-    const char *spelling; /* in the layer's strings */
-    uint32_t len;
-    uint32_t words; /* its words folded, each ended by a NUL, in fz_index.toks */
-    uint32_t nwords; /* words as written (al-Muhandis: 2) */
-} fz_rec;
-
-/* The key index of the spellings of one onoma_tables, for one set of rules. */
-typedef struct fz_index {
+/* The key index of each layer's spellings (normalize/keyix.h): the one a
+ * compiled table stores, when made with the same rules; else one built at
+ * run time, kept here, per rules, layer and script. */
+typedef struct fz_built {
     uint64_t rules_id;
-    int script; /* 0: spellings in Latin letters, 1: in other cased scripts */
-    kr_strmap keys; /* key -> group */
-    struct fz_group {
-        uint32_t first, n;
-        uint32_t nwords; /* bit w - 1: a spelling of w words (w <= 32) has the key */
-    } *groups;
-    size_t ngroups;
-    fz_rec *recs;
-    size_t nrecs;
-    onoma__buf toks;
-    kslot *kh; /* the keys by hash, for the plain-word path */
-    size_t kmask;
-    /* bit filters on the key hashes, to spare most probes of kh: keys of
-     * one-word spellings (few: people's names), of longer ones */
-    uint64_t one[64], many[KEY_FILTER_BITS / 64];
-    struct fz_index *next;
-} fz_index;
+    size_t layer;
+    int script;
+    onoma__buf part;
+    struct fz_built *next;
+} fz_built;
 
 /* What hangs on onoma_tables.ext. */
 typedef struct fz_ext {
     onoma_keyrules *bundled; /* loaded for normalizers that name no rules */
-    fz_index *indexes;
+    fz_built *built;
 } fz_ext;
 
 typedef struct fz_result {
@@ -143,7 +93,8 @@ typedef struct fz_result {
 struct onoma__fuzzy {
     const onoma_keyrules *rules;
     onoma_tables *t;
-    const fz_index *ix[2]; /* by script; the second made when first needed */
+    onoma__kix *ix[2]; /* by script, one per layer; the second made when first needed */
+    const onoma__kix_group **grp; /* resolve: the group of a key in each layer */
     onoma_keyer *kr;
     kr_strmap cache; /* span text -> fz_result (bytes in the arena) */
     wslot *words; /* word as written -> winfo */
@@ -159,252 +110,86 @@ struct onoma__fuzzy {
 
 /* ----------------------------------------------------------------- index */
 
-static void index_free(fz_index *ix)
-{
-    onoma__kr_strmap_free(&ix->keys);
-    free(ix->groups);
-    free(ix->recs);
-    onoma__buf_free(&ix->toks);
-    free(ix->kh);
-    free(ix);
-}
-
 static void ext_free(void *p)
 {
     fz_ext *x = p;
     if (!x)
         return;
-    for (fz_index *ix = x->indexes, *next; ix; ix = next) {
-        next = ix->next;
-        index_free(ix);
+    for (fz_built *b = x->built, *next; b; b = next) {
+        next = b->next;
+        onoma__buf_free(&b->part);
+        free(b);
     }
     onoma_keyrules_close(&x->bundled);
     free(x);
 }
 
-/* Words of s as written (apostrophes inside a word, Sha'bi, keep it one),
- * at most 255, and whether it has a lower-case letter; with out, their
- * folds (case, marks: text/chars.h) appended, each ended by a NUL. */
 static int words(const char *s, size_t n, onoma__buf *out, int *lower)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    int nw = 0;
-    *lower = 0;
-    for (size_t i = 0; i < n;) {
-        int fc, caps, poss;
-        size_t e = onoma__mention_word(u, n, i, &fc, &caps, &poss);
-        if (e > i) {
-            nw += nw < 255;
-            *lower |= !caps;
-            if (out && (onoma__fold_append(out, s + i, e - i) || onoma__buf_putc(out, 0)))
-                return -1;
-            i = e;
-        } else
-            i++;
-    }
-    return nw;
+    return onoma__kix_words(s, n, out, lower);
 }
 
-/* Is the first letter of s Latin? (Cyrillic text is matched against
- * Cyrillic spellings, Latin text against Latin ones; spellings in uncased
- * scripts are not Latin, and are left out later.) */
-static int latin(const char *s, size_t n)
+/* The index part of a layer in a script: the stored one when the rules are
+ * those it was made with, else one built now (under the tables' mutex: the
+ * tables are immutable but for this cache) and kept. */
+static int layer_index(onoma_tables *t, size_t l, const onoma_keyrules *r, onoma_keyer *kr, int script,
+                       onoma__kix *v)
 {
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80) {
-            if ((unsigned)((c | 0x20) - 'a') < 26u)
-                return 1;
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        int len = onoma__utf8_decode((const unsigned char *)s + i, n - i, &cp);
-        if (len <= 0)
+    const onoma__layer *L = &t->layers[l];
+    const onoma__table_hdr *h = L->h;
+    if (h->keyix_len) {
+        const unsigned char *sec = L->base + h->keyix_off;
+        const onoma__kix_hdr *kh = (const onoma__kix_hdr *)sec;
+        if (kh->rules_digest == r->r->digest && kh->part_len[script]) {
+            onoma__kix_view(sec + kh->part_off[script], v);
             return 0;
-        if (onoma__is_word(cp)) /* the first letter decides */
-            return cp < 0x250 || (cp >= 0x1E00 && cp < 0x1F00);
-        i += (size_t)len;
-    }
-    return 0;
-}
-
-/* May text be rewritten to this target of a spelling of nw words? Not to
- * a guarded spelling; one word only to a person or a name (see the top of
- * the file): which also keeps the index small. */
-static int usable(const onoma__layer *L, uint32_t target, int nw)
-{
-    if (target & ONOMA__T_GUARDED)
-        return 0;
-    uint32_t type = L->entries[target >> ONOMA__T_BITS].type;
-    return nw > 1 || type == ONOMA__TYPE_PERSON || type == ONOMA__TYPE_NAME;
-}
-
-typedef struct pending {
-    fz_rec rec;
-    uint32_t group;
-} pending;
-
-/* Every spelling of every layer (the exact index holds them as written),
- * but guarded ones and those without a cased letter: text spans are
- * capitalised, so a spelling in an uncased script could only repeat the
- * key of a Latin one. */
-static int index_build(const onoma_tables *t, const onoma_keyrules *r, onoma_keyer *kr, int script, fz_index **out,
-                       onoma_error *err)
-{
-    int rc = 0;
-    fz_index *ix = calloc(1, sizeof *ix);
-    pending *pend = NULL;
-    size_t npend = 0, cappend = 0;
-    onoma__buf kb = {0};
-    if (!ix) {
-        rc = ONOMA_ENOMEM;
-        goto done;
-    }
-    ix->rules_id = r->id;
-    ix->script = script;
-    onoma__kr_strmap_init(&ix->keys);
-    for (size_t l = 0; l < t->nlayers && !rc; l++) {
-        const onoma__layer *L = &t->layers[l];
-        const onoma__layer_index *x = &L->idx[ONOMA__IDX_EXACT];
-        if (!x->slots)
-            continue;
-        for (uint64_t i = 0; i <= x->mask && !rc; i++) {
-            const onoma__slot *sl = &x->slots[i];
-            if (!sl->len_flags || !((sl->len_flags >> 24) & ONOMA__SLOT_KEY))
-                continue;
-            const char *sp = L->str + sl->key_off;
-            uint32_t slen = sl->len_flags & 0xFFFFFFu, ntg;
-            const uint32_t *tg = onoma__slot_targets(L, sl, &ntg);
-            if (latin(sp, slen) != !script)
-                continue;
-            /* most spellings are one word of a place: skipped before counting words */
-            uint32_t open = 0;
-            for (uint32_t j = 0; j < ntg; j++)
-                open += usable(L, tg[j], 1);
-            if (!open && !memchr(sp, ' ', slen) && !memchr(sp, '-', slen))
-                continue;
-            int lower, nw = words(sp, slen, NULL, &lower);
-            if (!lower)
-                continue; /* no cased letter (another script), or an acronym (IRNA) */
-            open = 0;
-            for (uint32_t j = 0; j < ntg; j++)
-                open += usable(L, tg[j], nw);
-            if (!open)
-                continue;
-            if ((rc = onoma__key_buf(kr, sp, slen, &kb)))
-                break;
-            if (!kb.len)
-                continue;
-            uint64_t h = onoma__hash(kb.data, kb.len);
-            long e = onoma__kr_strmap_find(&ix->keys, kb.data, kb.len, h);
-            if (e < 0 && (ix->ngroups >= UINT32_MAX ||
-                          (e = onoma__kr_strmap_add(&ix->keys, kb.data, kb.len, h, (uint32_t)ix->ngroups++)) < 0)) {
-                rc = ONOMA_ENOMEM;
-                break;
-            }
-            uint32_t g = ix->keys.ents[e].val;
-            size_t toff = ix->toks.len;
-            if (words(sp, slen, &ix->toks, &lower) < 0 || toff > UINT32_MAX) {
-                rc = ONOMA_ENOMEM;
-                break;
-            }
-            if (onoma__kr_grow((void **)&pend, &cappend, npend + open, sizeof *pend)) {
-                rc = ONOMA_ENOMEM;
-                break;
-            }
-            for (uint32_t j = 0; j < ntg; j++)
-                if (usable(L, tg[j], nw))
-                    pend[npend++] = (pending){{(uint32_t)l, tg[j] >> ONOMA__T_BITS, sp, slen, (uint32_t)toff, (uint8_t)nw},
-                                               g};
         }
     }
-    if (rc)
-        goto done;
-    /* records grouped by key (a counting sort) */
-    ix->groups = calloc(ix->ngroups + 1, sizeof *ix->groups);
-    ix->recs = malloc((npend ? npend : 1) * sizeof *ix->recs);
-    if (!ix->groups || !ix->recs) {
-        rc = ONOMA_ENOMEM;
-        goto done;
+    int rc = 0;
+    pthread_mutex_lock(&t->ext_mu);
+    fz_ext *x = t->ext;
+    fz_built *b = x->built;
+    while (b && !(b->rules_id == r->id && b->layer == l && b->script == script))
+        b = b->next;
+    if (!b) {
+        if (!(b = calloc(1, sizeof *b)))
+            rc = ONOMA_ENOMEM;
+        else if ((rc = onoma__kix_build(L, kr, script, &b->part))) {
+            onoma__buf_free(&b->part);
+            free(b);
+            b = NULL;
+        } else {
+            b->rules_id = r->id;
+            b->layer = l;
+            b->script = script;
+            b->next = x->built;
+            x->built = b;
+        }
     }
-    for (size_t i = 0; i < npend; i++) {
-        ix->groups[pend[i].group].n++;
-        if (pend[i].rec.nwords && pend[i].rec.nwords <= 32)
-            ix->groups[pend[i].group].nwords |= 1u << (pend[i].rec.nwords - 1);
-    }
-    uint32_t at = 0;
-    for (size_t g = 0; g < ix->ngroups; g++) {
-        ix->groups[g].first = at;
-        at += ix->groups[g].n;
-        ix->groups[g].n = 0;
-    }
-    for (size_t i = 0; i < npend; i++) {
-        struct fz_group *g = &ix->groups[pend[i].group];
-        ix->recs[g->first + g->n++] = pend[i].rec;
-    }
-    ix->nrecs = npend;
-    /* the keys by hash */
-    ix->kmask = 15;
-    while (ix->kmask + 1 < 2 * ix->ngroups + 2)
-        ix->kmask = ix->kmask * 2 + 1;
-    if (!(ix->kh = calloc(ix->kmask + 1, sizeof *ix->kh))) {
-        rc = ONOMA_ENOMEM;
-        goto done;
-    }
-    for (size_t e = 0; e < ix->keys.nents; e++) {
-        uint32_t h = key_hash(ix->keys.arena + ix->keys.ents[e].off, ix->keys.ents[e].len);
-        size_t j = (h * 0x9E3779B1u) & ix->kmask;
-        while (ix->kh[j].h && ix->kh[j].h != h)
-            j = (j + 1) & ix->kmask;
-        ix->kh[j].h = h;
-        uint32_t nw = ix->groups[ix->keys.ents[e].val].nwords;
-        ix->kh[j].nwords |= nw;
-        if (nw & 1)
-            ix->one[(h >> 6) & 63] |= 1ull << (h & 63);
-        if (nw & ~1u)
-            ix->many[(h >> 6) & (KEY_FILTER_BITS / 64 - 1)] |= 1ull << (h & 63);
-    }
-done:
-    free(pend);
-    onoma__buf_free(&kb);
+    pthread_mutex_unlock(&t->ext_mu);
+    if (b)
+        onoma__kix_view((const unsigned char *)b->part.data, v);
+    return rc;
+}
+
+/* The index parts of every layer in a script, made by the first normalizer
+ * that needs them. */
+static int get_index(struct onoma__fuzzy *fz, int script, onoma_error *err)
+{
+    onoma_tables *t = fz->t;
+    onoma__kix *v = calloc(t->nlayers ? t->nlayers : 1, sizeof *v);
+    int rc = v ? 0 : ONOMA_ENOMEM;
+    for (size_t l = 0; l < t->nlayers && !rc; l++)
+        rc = layer_index(t, l, fz->rules, fz->kr, script, &v[l]);
     if (rc) {
-        if (ix)
-            index_free(ix);
-        return err && err->code == rc ? rc : onoma__error(err, rc, NULL, 0, 0, "building the key index: %s",
-                                                          onoma_strerror(rc));
+        free(v);
+        return onoma__error(err, rc, NULL, 0, 0, "building the key index: %s", onoma_strerror(rc));
     }
-    *out = ix;
+    fz->ix[script] = v;
     return 0;
 }
 
 /* ------------------------------------------------------------- lifecycle */
-
-/* The index of the tables' spellings in a script, made by the first
- * normalizer that needs it. (The tables are immutable but for this cache,
- * made under their mutex.) */
-static int get_index(onoma_tables *t, const onoma_keyrules *r, onoma_keyer *kr, int script, const fz_index **out,
-                     onoma_error *err)
-{
-    int rc = 0;
-    pthread_mutex_lock(&t->ext_mu);
-    fz_ext *x = t->ext;
-    const fz_index *ix = NULL;
-    for (fz_index *i = x->indexes; i && !ix; i = i->next)
-        if (i->rules_id == r->id && i->script == script)
-            ix = i;
-    if (!ix) {
-        fz_index *made = NULL;
-        if (!(rc = index_build(t, r, kr, script, &made, err))) {
-            made->next = x->indexes;
-            x->indexes = made;
-            ix = made;
-        }
-    }
-    pthread_mutex_unlock(&t->ext_mu);
-    *out = ix;
-    return rc;
-}
 
 int onoma__fuzzy_new(onoma_normalizer *nz, const onoma_keyrules *rules, onoma_error *err)
 {
@@ -434,10 +219,12 @@ int onoma__fuzzy_new(onoma_normalizer *nz, const onoma_keyrules *rules, onoma_er
     fz->rules = rules;
     fz->t = t;
     onoma__kr_strmap_init(&fz->cache);
-    /* the Latin index now, so that its cost and its errors come here (made
-     * with this keyer: its token cache then holds the spellings' tokens) */
-    if ((rc = onoma__keyer_make(rules, 0, &fz->kr, err)) || (rc = get_index(t, rules, fz->kr, 0, &fz->ix[0], err))) {
+    if (!(fz->grp = calloc(t->nlayers ? t->nlayers : 1, sizeof *fz->grp)))
+        rc = onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
+    /* the Latin index now, so that its cost and its errors come here */
+    if (rc || (rc = onoma__keyer_make(rules, 0, &fz->kr, err)) || (rc = get_index(fz, 0, err))) {
         onoma_keyer_free(&fz->kr);
+        free(fz->grp);
         free(fz);
         return rc;
     }
@@ -452,13 +239,15 @@ void onoma__fuzzy_free(struct onoma__fuzzy **p)
         return;
     onoma__kr_strmap_free(&fz->cache);
     free(fz->words);
+    free(fz->ix[0]);
+    free(fz->ix[1]);
+    free(fz->grp);
     onoma__buf_free(&fz->key);
     onoma__buf_free(&fz->toks);
     onoma_keyer_free(&fz->kr);
     free(fz);
     *p = NULL;
 }
-
 /* ---------------------------------------------------------------- lookup */
 
 static int tokens(struct onoma__fuzzy *fz, const char *s, size_t n)
@@ -504,23 +293,26 @@ static int reads_alike(const struct onoma__fuzzy *fz, const char *t, int nw)
  * MAX_GROUP spellings says too little. */
 static int resolve(struct onoma__fuzzy *fz, const onoma_normalizer *nz, const char *span, size_t len, fz_result *res)
 {
-    int lat = latin(span, len);
+    int lat = onoma__kix_latin(span, len);
     if (!fz->ix[!lat]) {
-        int rc = get_index(fz->t, fz->rules, fz->kr, !lat, &fz->ix[!lat], NULL);
+        int rc = get_index(fz, !lat, NULL);
         if (rc)
             return rc;
     }
-    const fz_index *ix = fz->ix[!lat];
+    const onoma__kix *ix = fz->ix[!lat];
     int rc = onoma__key_buf(fz->kr, span, len, &fz->key);
     if (rc || !fz->key.len)
         return rc;
-    long e = onoma__kr_strmap_find(&ix->keys, fz->key.data, fz->key.len, onoma__hash(fz->key.data, fz->key.len));
-    if (e < 0)
+    /* the key's spellings in every layer, in layer order */
+    uint64_t kh = onoma__hash(fz->key.data, fz->key.len);
+    size_t nl = fz->t->nlayers, total = 0;
+    for (size_t l = 0; l < nl; l++) {
+        fz->grp[l] = onoma__kix_find(&ix[l], fz->key.data, fz->key.len, kh);
+        if (fz->grp[l])
+            total += fz->grp[l]->n;
+    }
+    if (!total || total > MAX_GROUP)
         return 0;
-    const struct fz_group *g = &ix->groups[ix->keys.ents[e].val];
-    if (g->n > MAX_GROUP)
-        return 0;
-    const fz_rec *rec = ix->recs + g->first;
     int ntok = onoma__kr_tokens(fz->kr->k, span, len, 1);
     if (ntok <= 0)
         return ntok < 0 ? onoma__key_error(ntok, NULL) : 0;
@@ -529,40 +321,49 @@ static int resolve(struct onoma__fuzzy *fz, const onoma_normalizer *nz, const ch
     if (nw < 0)
         return ONOMA_ENOMEM;
     double best = -1.0, sc = 0.0;
-    uint32_t bi = 0;
+    const onoma__kix_rec *bi = NULL;
+    size_t bl = 0;
     const char *canon = NULL;
     size_t clen = 0;
     int ok = 0;
-    for (uint32_t i = 0; i < g->n; i++) {
-        if (rec[i].nwords != (uint32_t)nw)
-            continue; /* more or fewer words (Abdallah is not Abdullah II) */
-        if (!i || rec[i].spelling != rec[i - 1].spelling) { /* one spelling, several entries: scored once */
-            ok = reads_alike(fz, ix->toks.data + rec[i].words, nw);
-            if (ok) {
-                sc = onoma__match(fz->kr->k, span, len, rec[i].spelling, rec[i].len, NULL, NULL);
-                if (sc < 0)
-                    return onoma__key_error((int)sc, NULL);
-                ok = sc >= ONOMA_MATCH_THRESHOLD;
-            }
-        }
-        if (!ok)
+    for (size_t l = 0; l < nl; l++) {
+        const onoma__kix_group *g = fz->grp[l];
+        if (!g)
             continue;
-        size_t l1;
-        const char *c1 = onoma__canonical(nz->t, rec[i].layer, rec[i].entry, nz->style, &l1);
-        if (canon && (l1 != clen || memcmp(c1, canon, clen) != 0))
-            return 0; /* two entities */
-        canon = c1;
-        clen = l1;
-        if (sc > best) {
-            best = sc;
-            bi = i;
+        const onoma__kix_rec *rec = ix[l].recs + g->first;
+        const char *str = fz->t->layers[l].str;
+        for (uint32_t i = 0; i < g->n; i++) {
+            if (rec[i].nwords != (uint32_t)nw)
+                continue; /* more or fewer words (Abdallah is not Abdullah II) */
+            if (!i || rec[i].spelling != rec[i - 1].spelling) { /* one spelling, several entries: scored once */
+                ok = reads_alike(fz, ix[l].words + rec[i].words, nw);
+                if (ok) {
+                    sc = onoma__match(fz->kr->k, span, len, str + rec[i].spelling, rec[i].len, NULL, NULL);
+                    if (sc < 0)
+                        return onoma__key_error((int)sc, NULL);
+                    ok = sc >= ONOMA_MATCH_THRESHOLD;
+                }
+            }
+            if (!ok)
+                continue;
+            size_t l1;
+            const char *c1 = onoma__canonical(nz->t, (uint32_t)l, rec[i].entry, nz->style, &l1);
+            if (canon && (l1 != clen || memcmp(c1, canon, clen) != 0))
+                return 0; /* two entities */
+            canon = c1;
+            clen = l1;
+            if (sc > best) {
+                best = sc;
+                bi = &rec[i];
+                bl = l;
+            }
         }
     }
     /* a spelling, not another name: the canonical form has as many words */
     if (!canon || words(canon, clen, NULL, &lower) != nw)
         return 0;
-    const char *sw = ix->toks.data + rec[bi].words;
-    *res = (fz_result){1, rec[bi].layer, rec[bi].entry, ntok, best, strcmp(fz->toks.data, sw) == 0};
+    const char *sw = ix[bl].words + bi->words;
+    *res = (fz_result){1, (uint32_t)bl, bi->entry, ntok, best, strcmp(fz->toks.data, sw) == 0};
     return 0;
 }
 
@@ -625,7 +426,7 @@ static int word_info(struct onoma__fuzzy *fz, const unsigned char *s, size_t n, 
         int rc = onoma__kr_token_key(k, low, n, &tk, &tl);
         if (rc)
             return onoma__key_error(rc, NULL);
-        *wi = tl ? tk_hash(tk, tl) : 1;
+        *wi = tl ? onoma__kix_tk_hash(tk, tl) : 1;
     }
     /* remember it: grow (at 3/4 full) to WORDS_MAX, then start again */
     if (!fz->words || 4 * (fz->nwords + 1) > 3 * (fz->wmask + 1)) {
@@ -666,16 +467,12 @@ static int plain_key_known(const struct onoma__fuzzy *fz, const winfo *wi, size_
     uint32_t h = 0;
     for (size_t i = 0; i < L; i++)
         if ((!fl || i == 0 || i == L - 1) && wi[i] > 1)
-            h = key_hash_add(h, wi[i]);
+            h = onoma__kix_hash_add(h, wi[i]);
     if (!h)
         return 0;
-    const fz_index *ix = fz->ix[0];
-    if (L == 1 ? !((ix->one[(h >> 6) & 63] >> (h & 63)) & 1)
-               : !((ix->many[(h >> 6) & (KEY_FILTER_BITS / 64 - 1)] >> (h & 63)) & 1))
-        return 0;
-    for (size_t j = (h * 0x9E3779B1u) & ix->kmask; ix->kh[j].h; j = (j + 1) & ix->kmask)
-        if (ix->kh[j].h == h)
-            return (ix->kh[j].nwords >> (L - 1)) & 1;
+    for (size_t l = 0; l < fz->t->nlayers; l++)
+        if (onoma__kix_known(&fz->ix[0][l], h, L))
+            return 1;
     return 0;
 }
 

@@ -6,8 +6,9 @@
 #include "normalize/normalize.h"
 
 /* Set up nz->fz: the key rules (NULL: the bundled ones), the key index of
- * the tables' spellings (built by the first normalizer that asks, shared
- * through the tables), a keyer and a result cache. */
+ * each layer's spellings (the one a compiled table stores for the same
+ * rules, else built by the first normalizer that asks and shared through
+ * the tables), a keyer and a result cache. */
 int onoma__fuzzy_new(onoma_normalizer *nz, const onoma_keyrules *rules, onoma_error *err);
 void onoma__fuzzy_free(struct onoma__fuzzy **fz);
 

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #define ONOMA__TABLE_MAGIC "ONOMATBL"
-#define ONOMA__TABLE_FORMAT 1
+#define ONOMA__TABLE_FORMAT 2
 #define ONOMA__HASH_PROBE "onoma hash probe"
 
 enum { ONOMA__IDX_EXACT = 0, ONOMA__IDX_FOLD = 1 };
@@ -66,7 +66,7 @@ typedef struct onoma__table_hdr {
     onoma__index_hdr idx[2];
     uint64_t checksum; /* onoma__checksum of the image with this field zero */
     uint64_t hash_check; /* onoma__hash of ONOMA__HASH_PROBE: the index's hash function is part of the format */
-    uint64_t reserved[2];
+    uint64_t keyix_off, keyix_len; /* the key index section (onoma__kix_hdr); 0, 0 when none */
 } onoma__table_hdr;
 
 enum { ONOMA__KIND_NAMES = 0, ONOMA__KIND_PAIRS = 1, ONOMA__KIND_STYLE = 2 };
@@ -118,6 +118,58 @@ typedef struct onoma__slot {
                                   may match a word written in lower case */
 #define ONOMA__T_CAPS 0x10u    /* spelled in capitals (ISIL, IRGC): capitals in the text are the
                                   spelling, not a style to carry over to the canonical form */
+
+/* The key index section (normalize --fuzzy, src/normalize/keyix.c): for
+ * one set of key rules (rules_digest: a hash of the rule files' names and
+ * contents and of the key engine's version), the table's usable spellings
+ * grouped by their name key, in two parts: spellings in Latin letters (0),
+ * in other cased scripts (1). Offsets within a part are from the part's
+ * start, parts' offsets from the section's start, so that the same bytes
+ * serve in a file and in memory (an index built at run time). */
+#define ONOMA__KIX_MAGIC "ONOMAKIX"
+#define ONOMA__KIX_VERSION 1
+#define ONOMA__KIX_ONE_WORDS 64 /* the filter of one-word keys: 64 x 64 bits */
+
+typedef struct onoma__kix_hdr {
+    char magic[8];
+    uint32_t version;
+    uint32_t reserved_;
+    uint64_t rules_digest;
+    uint64_t part_off[2], part_len[2]; /* part_len 0: no such part */
+} onoma__kix_hdr;
+
+typedef struct onoma__kix_part {
+    uint32_t keys_mask; /* (keys_mask + 1) onoma__kix_key, open addressing from onoma__hash(key) >> 32 */
+    uint32_t ngroups, nrecs;
+    uint32_t kh_mask; /* (kh_mask + 1) onoma__kix_kh */
+    uint32_t many_log2; /* the filter of longer keys: 1 << many_log2 bits (12..24) */
+    uint32_t reserved_;
+    uint64_t keys_off, keystr_off, keystr_len, groups_off, recs_off, words_off, words_len, kh_off, one_off, many_off;
+} onoma__kix_part;
+
+typedef struct onoma__kix_key {
+    uint32_t hash32; /* (uint32_t)onoma__hash(key) */
+    uint32_t off, len; /* in the part's key strings; len 0: empty slot */
+    uint32_t group;
+} onoma__kix_key;
+
+typedef struct onoma__kix_group {
+    uint32_t first, n; /* records [first, first + n) */
+    uint32_t nwords;   /* bit w - 1: a spelling of w words (w <= 32) has the key */
+} onoma__kix_group;
+
+typedef struct onoma__kix_rec {
+    uint32_t entry;
+    uint32_t spelling, len; /* in the layer's string pool */
+    uint32_t words;  /* its nwords folded words, each ended by a NUL, in the part's words */
+    uint32_t nwords; /* words as written (al-Muhandis: 2) */
+} onoma__kix_rec;
+
+/* The keys by an order-free hash of their token keys (see fuzzy.c): h 0 is
+ * an empty slot; nwords as in the group (or'ed over keys of one hash). */
+typedef struct onoma__kix_kh {
+    uint32_t h, nwords;
+} onoma__kix_kh;
 
 /* A fast checksum of an image (four independent lanes of multiply-xor over
  * 64-bit words), to refuse damaged files with a clear message. */

@@ -31,6 +31,77 @@ uint32_t onoma__layer_find_id(const onoma__layer *L, const char *id, size_t n)
 
 static int in_range(uint64_t off, uint64_t len, uint64_t size) { return off <= size && len <= size - off; }
 
+/* The key index section (format.h): every offset in range, every record
+ * within the pools, every probe sequence ending. */
+static const char *check_kix(const unsigned char *base, size_t size, const onoma__table_hdr *h)
+{
+    if (!h->keyix_len)
+        return h->keyix_off ? "bad key index" : NULL;
+    if (!in_range(h->keyix_off, h->keyix_len, size) || h->keyix_off % 8 || h->keyix_len < sizeof(onoma__kix_hdr))
+        return "key index outside the file";
+    const unsigned char *sec = base + h->keyix_off;
+    const onoma__kix_hdr *kh = (const onoma__kix_hdr *)sec;
+    if (memcmp(kh->magic, ONOMA__KIX_MAGIC, 8) != 0 || kh->version != ONOMA__KIX_VERSION)
+        return "bad key index header";
+    for (int p = 0; p < 2; p++) {
+        uint64_t pl = kh->part_len[p];
+        if (!pl)
+            continue;
+        if (!in_range(kh->part_off[p], pl, h->keyix_len) || kh->part_off[p] % 8 || pl < sizeof(onoma__kix_part))
+            return "key index part outside the section";
+        const unsigned char *pb = sec + kh->part_off[p];
+        const onoma__kix_part *pt = (const onoma__kix_part *)pb;
+        if (((pt->keys_mask + 1ull) & pt->keys_mask) || ((pt->kh_mask + 1ull) & pt->kh_mask) ||
+            !in_range(pt->keys_off, ((uint64_t)pt->keys_mask + 1) * sizeof(onoma__kix_key), pl) ||
+            !in_range(pt->keystr_off, pt->keystr_len, pl) ||
+            !in_range(pt->groups_off, (uint64_t)pt->ngroups * sizeof(onoma__kix_group), pl) ||
+            !in_range(pt->recs_off, (uint64_t)pt->nrecs * sizeof(onoma__kix_rec), pl) ||
+            !in_range(pt->words_off, pt->words_len, pl) ||
+            !in_range(pt->kh_off, ((uint64_t)pt->kh_mask + 1) * sizeof(onoma__kix_kh), pl) ||
+            !in_range(pt->one_off, ONOMA__KIX_ONE_WORDS * 8ull, pl) ||
+            pt->many_log2 < 12 || pt->many_log2 > 24 || !in_range(pt->many_off, (1ull << pt->many_log2) / 8, pl) ||
+            (pt->keys_off | pt->groups_off | pt->recs_off | pt->kh_off | pt->one_off | pt->many_off) % 4)
+            return "bad key index part";
+        const onoma__kix_key *k = (const onoma__kix_key *)(pb + pt->keys_off);
+        uint64_t used = 0;
+        for (uint64_t i = 0; i <= pt->keys_mask; i++) {
+            if (!k[i].len)
+                continue;
+            used++;
+            if ((uint64_t)k[i].off + k[i].len > pt->keystr_len || k[i].group >= pt->ngroups)
+                return "bad key index key";
+        }
+        if (used > pt->keys_mask)
+            return "full key index";
+        const onoma__kix_group *g = (const onoma__kix_group *)(pb + pt->groups_off);
+        for (uint32_t i = 0; i < pt->ngroups; i++)
+            if (g[i].first > pt->nrecs || g[i].n > pt->nrecs - g[i].first)
+                return "bad key index group";
+        const onoma__kix_rec *r = (const onoma__kix_rec *)(pb + pt->recs_off);
+        const char *w = (const char *)pb + pt->words_off;
+        for (uint32_t i = 0; i < pt->nrecs; i++) {
+            if (r[i].entry >= h->nentries || (uint64_t)r[i].spelling + r[i].len >= h->strings_len ||
+                r[i].nwords > 255)
+                return "bad key index record";
+            /* its words: nwords strings, each ended within the words */
+            uint64_t at = r[i].words;
+            for (uint32_t j = 0; j < r[i].nwords; j++) {
+                const char *z = at < pt->words_len ? memchr(w + at, 0, pt->words_len - at) : NULL;
+                if (!z)
+                    return "bad key index words";
+                at = (uint64_t)(z - w) + 1;
+            }
+        }
+        const onoma__kix_kh *x = (const onoma__kix_kh *)(pb + pt->kh_off);
+        used = 0;
+        for (uint64_t i = 0; i <= pt->kh_mask; i++)
+            used += x[i].h != 0;
+        if (used > pt->kh_mask)
+            return "full key index";
+    }
+    return NULL;
+}
+
 /* Structural check of an image, so that no lookup can read out of bounds
  * whatever the file holds. Linear in the table's size; fast. */
 static const char *check_image(const unsigned char *base, size_t size)
@@ -124,7 +195,7 @@ static const char *check_image(const unsigned char *base, size_t size)
         if (used > ix->mask)
             return "full index"; /* lookups of absent keys would never end */
     }
-    return NULL;
+    return check_kix(base, size, h);
 #undef STR_OK
 }
 

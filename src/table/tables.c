@@ -1,4 +1,5 @@
 #include "table/tables.h"
+#include "normalize/keyix.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -364,6 +365,10 @@ int onoma_compile(const char *const *paths, size_t npaths, const char *out_path,
         size_t size;
         onoma_error e2;
         int r = onoma__build(src, nsrc, 0, &image, &size, diag_forward, &fwd, rc ? &e2 : err);
+        /* the key index of its spellings for normalize --fuzzy, made with
+         * the bundled key rules (when found) */
+        if (!rc && !r && out_path)
+            r = onoma__kix_attach(&image, &size, err);
         if (!rc && !r && out_path)
             r = onoma__write_atomic(out_path, image, size, err);
         if (!r)

@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "key/api.h"
+#include "key/keyint.h"
 #include "runner.h"
+#include "table/format.h"
 #include "util.h"
 
 #define HDR "# name: t\n# source: test\n# license: CC0-1.0\n"
@@ -240,6 +243,158 @@ START_TEST(threads)
 }
 END_TEST
 
+/* Normalize each line of text with the tables and rules r; the outputs
+ * and the fuzzy rewrites, one after the other. */
+static char *fz_lines(const onoma_tables *t, const onoma_keyrules *r, const char *const *lines, size_t n)
+{
+    onoma__buf all = {0};
+    for (size_t i = 0; i < n; i++) {
+        onoma_options o = {ONOMA_FUZZY, NULL, 1, r};
+        onoma_normalizer *nz;
+        onoma_error e;
+        ck_assert_int_eq(onoma_normalizer_new(t, &o, &nz, &e), 0);
+        evs v = {0};
+        onoma_normalizer_on_event(nz, on_ev, &v);
+        ck_assert_int_eq(onoma_normalize_buffer(nz, lines[i], strlen(lines[i]), to_buf, &all, &e), 0);
+        char ev[256];
+        snprintf(ev, sizeof ev, " [%d %s %s]\n", v.fuzzy, v.last_id, v.last_to);
+        onoma__buf_puts(&all, ev);
+        onoma_normalizer_free(&nz);
+    }
+    onoma__buf_putc(&all, 0);
+    return all.data;
+}
+
+static const char *const sample[] = {
+    "They met Qassem Solaymani in May.",
+    "it was Solaymani who spoke",
+    "General Solaymani's men",
+    "they met al-Mohandiss there",
+    "the base of Ayn al-Asadd in Iraq",
+    "so Masjidy said",
+    "Hossain Taeb and Hasan Taeb met Mohsen Rezaie.",
+    "Said Khatibzade spoke; Saeed Khatibzadeh too.",
+};
+#define NSAMPLE (sizeof sample / sizeof *sample)
+
+/* The key index onoma compile stores (for the bundled rules, the same as
+ * R): used when the rules match, with the same results as one built at
+ * run time; not used under other rules; layers consulted together. */
+START_TEST(compiled_index)
+{
+    const char *src = tmp_file(names, sizeof names - 1, ".tsv");
+    char out[256];
+    snprintf(out, sizeof out, "%s.onb", src);
+    onoma_error e;
+    const char *sp[] = {src};
+    ck_assert_int_eq(onoma_compile(sp, 1, out, NULL, NULL, &e), 0);
+    size_t len;
+    char *img = read_all(out, &len);
+    onoma__table_hdr h;
+    memcpy(&h, img, sizeof h);
+    ck_assert_uint_gt(h.keyix_len, sizeof(onoma__kix_hdr));
+    onoma__kix_hdr kh;
+    memcpy(&kh, img + h.keyix_off, sizeof kh);
+    ck_assert_uint_eq(kh.rules_digest, R->r->digest);
+    ck_assert_uint_gt(kh.part_len[0], 0);
+    free(img);
+    const char *op[] = {out};
+    onoma_tables *c;
+    ck_assert_int_eq(onoma_tables_open(op, 1, 0, &c, &e), 0);
+    char *a = fz_lines(T, R, sample, NSAMPLE), *b = fz_lines(c, R, sample, NSAMPLE);
+    ck_assert_str_eq(a, b);
+    ck_assert_ptr_nonnull(strstr(a, "They met Qasem Soleimani in May. [1 Q1"));
+    free(a);
+    free(b);
+    /* other rules (the base file alone): another digest; the stored index
+     * is not used, one is built for them */
+    onoma_keyrules *r2;
+    ck_assert_int_eq(onoma_keyrules_open(ONOMA_SOURCE_DIR "/tables/keys/00-base.txt", &r2, &e), 0);
+    ck_assert_uint_ne(r2->r->digest, R->r->digest);
+    a = fz_lines(T, r2, sample, NSAMPLE);
+    b = fz_lines(c, r2, sample, NSAMPLE);
+    char *a1 = fz_lines(T, R, sample, NSAMPLE);
+    ck_assert_str_eq(a, b);
+    ck_assert_str_ne(a, a1); /* (the rules make a difference here) */
+    free(a);
+    free(b);
+    free(a1);
+    onoma_keyrules_close(&r2);
+    onoma_tables_close(&c);
+
+    /* layers: a spelling of the same key in a second layer (text, its
+     * index built at run time), of another entity: two entities, no
+     * rewrite of the name; of the same canonical form: still one */
+    static const char other[] = HDR "Z6\tperson\tIraj Masjidi\n";
+    static const char same[] = HDR "Z1\tperson\tQasem Soleimani\tGhasem Soleymani\n";
+    const char *p2[] = {out, tmp_file(other, sizeof other - 1, ".tsv")};
+    ck_assert_int_eq(onoma_tables_open(p2, 2, 0, &c, &e), 0);
+    const char *const l1[] = {"Iraj Masjedy spoke."};
+    a = fz_lines(T, R, l1, 1);
+    b = fz_lines(c, R, l1, 1);
+    ck_assert_str_eq(a, "Iraj Masjedi spoke. [1 Q6 Iraj Masjedi]\n");
+    /* (the whole name is refused; the surname alone still leads to Q6) */
+    ck_assert_str_eq(b, "Iraj Masjedi spoke. [1 Q6/surname Masjedi]\n");
+    free(a);
+    free(b);
+    onoma_tables_close(&c);
+    const char *p3[] = {out, tmp_file(same, sizeof same - 1, ".tsv")};
+    ck_assert_int_eq(onoma_tables_open(p3, 2, 0, &c, &e), 0);
+    const char *const l2[] = {"They met Qassem Solaymani in May."};
+    b = fz_lines(c, R, l2, 1);
+    ck_assert_str_eq(b, "They met Qasem Soleimani in May. [1 Q1 Qasem Soleimani]\n");
+    free(b);
+    onoma_tables_close(&c);
+    unlink(out);
+}
+END_TEST
+
+/* A key shared by more than MAX_GROUP (64) spellings says too little, all
+ * layers counted: 40 spellings in one layer rewrite, 40 + 30 in two do not. */
+START_TEST(group_limit_across_layers)
+{
+    onoma__buf t1 = {0}, t2 = {0};
+    onoma__buf_puts(&t1, HDR "G1\tperson\tKhorram Shahri\t");
+    onoma__buf_puts(&t2, HDR "G2\tperson\tKhorram Shahri\t");
+    /* spellings of one key: letters doubled (the key folds them) */
+    static const char base[] = "Khoram Shahri";
+    int made = 0;
+    for (unsigned m = 1; made < 70; m++) {
+        char v[64];
+        size_t o = 0;
+        for (size_t i = 0; base[i]; i++) {
+            v[o++] = base[i];
+            if (i < 12 && base[i] != ' ' && ((m >> i) & 1))
+                v[o++] = base[i] >= 'A' && base[i] <= 'Z' ? (char)(base[i] + 32) : base[i];
+        }
+        v[o] = 0;
+        onoma__buf *t = made < 40 ? &t1 : &t2;
+        if (made != 0 && made != 40)
+            onoma__buf_putc(t, '|');
+        onoma__buf_puts(t, v);
+        made++;
+    }
+    onoma__buf_putc(&t1, '\n');
+    onoma__buf_putc(&t2, '\n');
+    const char *p[] = {tmp_file(t1.data, t1.len, ".tsv"), tmp_file(t2.data, t2.len, ".tsv")};
+    onoma_tables *c;
+    onoma_error e;
+    const char *const l[] = {"They met Khorram Shahrie there."};
+    ck_assert_int_eq(onoma_tables_open(p, 1, 0, &c, &e), 0);
+    char *a = fz_lines(c, R, l, 1);
+    ck_assert_str_eq(a, "They met Khorram Shahri there. [1 G1 Khorram Shahri]\n");
+    free(a);
+    onoma_tables_close(&c);
+    ck_assert_int_eq(onoma_tables_open(p, 2, 0, &c, &e), 0);
+    a = fz_lines(c, R, l, 1);
+    ck_assert_str_eq(a, "They met Khorram Shahrie there. [0  ]\n");
+    free(a);
+    onoma_tables_close(&c);
+    onoma__buf_free(&t1);
+    onoma__buf_free(&t2);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fuzzy");
@@ -251,6 +406,8 @@ int main(void)
     tcase_add_test(tc, options);
     tcase_add_test(tc, fixtures);
     tcase_add_test(tc, threads);
+    tcase_add_test(tc, compiled_index);
+    tcase_add_test(tc, group_limit_across_layers);
     suite_add_tcase(s, tc);
     return onoma_test_main(s);
 }

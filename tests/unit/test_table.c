@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "runner.h"
+#include "table/format.h"
 #include "util.h"
 
 #define HDR "# name: t\n# source: test\n# license: CC0-1.0\n"
@@ -144,7 +145,7 @@ START_TEST(compiled_roundtrip)
     ck_assert_ptr_null(t);
     ck_assert_msg(strstr(e.message, "format version 99") && strstr(e.message, "recompile"), "%s", e.message);
     unlink(bad);
-    memcpy(img + 8, &(uint32_t){1}, 4);
+    memcpy(img + 8, &(uint32_t){ONOMA__TABLE_FORMAT}, 4);
     /* truncated */
     const char *tr = tmp_file(img, len - 100, ".onb");
     const char *tp[] = {tr};
