@@ -15,6 +15,8 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "key/keyint.h"
+#include "common/hash.h"
+#include "translit/engine.h"
 #include "text/utf8.h"
 
 #define KEYS_DIR "keys"
@@ -213,6 +215,16 @@ int onoma__keyer_make(const onoma_keyrules *r, unsigned flags, onoma_keyer **out
         onoma_translit_free(&k->tr);
     *out = k;
     return 0;
+}
+
+uint64_t onoma__keyer_digest(onoma_keyer *k)
+{
+    if (!k->digest) {
+        uint64_t t = k->tr ? onoma__translit_digest(k->tr) : 0x4E4F5452ull; /* "NOTR" */
+        uint64_t d = onoma__mix(k->rules->r->digest ^ t, 0x9E3779B97F4A7C15ull);
+        k->digest = d ? d : 1;
+    }
+    return k->digest;
 }
 
 int onoma_keyer_new(const onoma_keyrules *r, const onoma_key_options *opt, onoma_keyer **out, onoma_error *err)

@@ -140,7 +140,7 @@ static int layer_index(onoma_tables *t, size_t l, const onoma_keyrules *r, onoma
     if (h->keyix_len) {
         const unsigned char *sec = L->base + h->keyix_off;
         const onoma__kix_hdr *kh = (const onoma__kix_hdr *)sec;
-        if (kh->rules_digest == r->r->digest && kh->part_len[script]) {
+        if (kh->rules_digest == onoma__keyer_digest(kr) && kh->part_len[script]) {
             onoma__kix_view(sec + kh->part_off[script], v);
             return 0;
         }

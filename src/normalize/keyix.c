@@ -281,7 +281,7 @@ int onoma__kix_attach(void **image, size_t *size, onoma_error *err)
     memset(&kh, 0, sizeof kh);
     memcpy(kh.magic, ONOMA__KIX_MAGIC, 8);
     kh.version = ONOMA__KIX_VERSION;
-    kh.rules_digest = rules->r->digest;
+    kh.rules_digest = onoma__keyer_digest(kr);
     if ((rc = onoma__buf_put(&sec, &kh, sizeof kh)))
         goto done_layer;
     for (int s = 0; s < 2 && !rc; s++) {

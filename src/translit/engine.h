@@ -98,6 +98,10 @@ typedef struct onoma__tok {
     size_t out_at;   /* output length before this word */
 } onoma__tok;
 
+/* A hash of the schemes tr loaded (file names and contents); 0 when one
+ * cannot be read. */
+uint64_t onoma__translit_digest(const onoma_translit *tr);
+
 /* Compile rt (once, thread-safe) and give this thread its copy. */
 int onoma__rt_get(onoma_translit *tr, long idx, UTransliterator **out, onoma_error *err);
 

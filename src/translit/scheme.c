@@ -82,7 +82,12 @@ int onoma__lang_in(const char *list, const char *lang)
 
 int onoma__translit_default_dir(char *buf, size_t cap)
 {
-    /* beside the bundled name table: share/onoma/translit */
+    /* $ONOMA_TRANSLIT_DIR (as ONOMA_KEY_RULES for the key rules: the build
+     * compiles the bundle before any lies beside the schemes), else beside
+     * the bundled name table: share/onoma/translit */
+    const char *env = getenv("ONOMA_TRANSLIT_DIR");
+    if (env && *env)
+        return snprintf(buf, cap, "%s", env);
     char names[PATH_MAX];
     struct stat st;
     int n = onoma_default_tables_path(names, sizeof names);

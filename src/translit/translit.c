@@ -11,6 +11,7 @@
 #include "text/chars.h"
 #include "text/utf8.h"
 #include "translit/engine.h"
+#include "common/hash.h"
 
 #define DEFAULT_CACHE (64u << 20)
 #define MAX_LINE (1u << 20)   /* a longer line is cut at white space */
@@ -1006,4 +1007,23 @@ const char *onoma_translit_detect(const char *text, size_t len)
     onoma__vote_add(&v, script, text, len);
     int li = onoma__vote_decide(&v, script);
     return li >= 0 ? onoma__lang_codes[li] : NULL;
+}
+
+uint64_t onoma__translit_digest(const onoma_translit *tr)
+{
+    /* the schemes loaded: names and contents, in order */
+    const onoma__schemes *s = &tr->sh->schemes;
+    uint64_t d = 0x5452414E534C4954ull;
+    for (size_t i = 0; i < s->n; i++) {
+        const char *base = strrchr(s->v[i].path, '/');
+        base = base ? base + 1 : s->v[i].path;
+        char *text = NULL;
+        size_t len = 0;
+        if (onoma__scheme_read_rules(&s->v[i], &text, &len, NULL))
+            return 0;
+        d = onoma__mix(d ^ onoma__hash(base, strlen(base)), 0x9E3779B97F4A7C15ull);
+        d = onoma__mix(d ^ onoma__hash(text, len), 0xD6E8FEB86659FD93ull);
+        free(text);
+    }
+    return d ? d : 1;
 }
