@@ -113,6 +113,14 @@ int onoma__mention_particle(const onoma_keyrules *r, const char *s, size_t n, in
     for (size_t i = 0; i < n; i++)
         if (s[i] < 'a' || s[i] > 'z')
             return 0;
+    /* the lengths of the spaced particles by first letter (bit n; keep in
+     * step with spaced_particles): most short words of running text
+     * ("said", "and") are none, at a glance */
+    static const uint8_t lens[26] = {['a' - 'a'] = 1u << 2, ['b' - 'a'] = 1u << 3 | 1u << 4, ['d' - 'a'] = 1u << 2 | 1u << 3 | 1u << 5,
+                                     ['e' - 'a'] = 1u << 2, ['i' - 'a'] = 1u << 3, ['l' - 'a'] = 1u << 2,
+                                     ['t' - 'a'] = 1u << 3, ['v' - 'a'] = 1u << 3, ['z' - 'a'] = 1u << 2};
+    if (!((lens[s[0] - 'a'] >> n) & 1) && !hyphen)
+        return 0;
     for (size_t i = 0; i < sizeof spaced_particles / sizeof *spaced_particles; i++)
         if (spaced_particles[i].n == n && spaced_particles[i].s[0] == s[0] && memcmp(spaced_particles[i].s, s, n) == 0)
             return 1;

@@ -54,8 +54,17 @@
  * cached token keys, without the engine: most capitalised runs then cost a
  * few lookups in small tables. Keys are compared by a hash that ignores
  * token order (the engine sorts the tokens): the sum of the mixed hashes of
- * their token keys. */
-typedef uint32_t winfo; /* 0: not plain; 1: plain, empty key; else tk_hash of its token key */
+ * their token keys. A word the engine drops before anything else (a title
+ * of a drop list, an initial) is plain too: it gives no token (but the
+ * span's words as written count it). */
+typedef uint32_t winfo; /* WI_*, else onoma__kix_tk_hash of its token key (> WI_DROP), | WI_LIMITED */
+#define WI_NONE 0  /* not plain: the span goes to the engine */
+#define WI_EMPTY 1 /* plain, a token with an empty key */
+#define WI_DROP 2  /* plain, no token */
+/* plain in spans of one or two tokens only: a word of the 'common' or
+ * 'drop-lead' lists, or with a patronymic ending (the engine looks at them
+ * in longer names only) */
+#define WI_LIMITED 0x80000000u
 
 /* Tables on hashes alone, without the text: a collision can only send a
  * span to the full check (resolve), which keys its text, or miss a fuzzy
@@ -63,6 +72,7 @@ typedef uint32_t winfo; /* 0: not plain; 1: plain, empty key; else tk_hash of it
  * word's hash (0: empty) and its winfo. */
 typedef uint64_t wslot;
 #define WORDS_MAX (1u << 17) /* words remembered (then forgotten all at once) */
+#define HOT_WORDS 4096 /* a direct-mapped table of the last words looked at, before the words */
 
 /* The key index of each layer's spellings (normalize/keyix.h): the one a
  * compiled table stores, when made with the same rules; else one built at
@@ -96,7 +106,10 @@ struct onoma__fuzzy {
     onoma__kix *ix[2]; /* by script, one per layer; the second made when first needed */
     const onoma__kix_group **grp; /* resolve: the group of a key in each layer */
     onoma_keyer *kr;
-    kr_strmap cache; /* span text -> fz_result (bytes in the arena) */
+    kr_strmap cache; /* span text -> fz_result (bytes in the arena), for spans that matched */
+    uint64_t *miss;  /* hashes of span texts that did not (0: empty); a collision can only miss a match */
+    size_t nmiss, missmask;
+    wslot hot[HOT_WORDS];
     wslot *words; /* word as written -> winfo */
     size_t nwords, wmask;
     /* the word infos of the last run, by absolute offset: the next word of
@@ -238,6 +251,7 @@ void onoma__fuzzy_free(struct onoma__fuzzy **p)
     if (!fz)
         return;
     onoma__kr_strmap_free(&fz->cache);
+    free(fz->miss);
     free(fz->words);
     free(fz->ix[0]);
     free(fz->ix[1]);
@@ -313,9 +327,6 @@ static int resolve(struct onoma__fuzzy *fz, const onoma_normalizer *nz, const ch
     }
     if (!total || total > MAX_GROUP)
         return 0;
-    int ntok = onoma__kr_tokens(fz->kr->k, span, len, 1);
-    if (ntok <= 0)
-        return ntok < 0 ? onoma__key_error(ntok, NULL) : 0;
     fz->toks.len = 0;
     int lower, nw = words(span, len, &fz->toks, &lower);
     if (nw < 0)
@@ -362,15 +373,57 @@ static int resolve(struct onoma__fuzzy *fz, const onoma_normalizer *nz, const ch
     /* a spelling, not another name: the canonical form has as many words */
     if (!canon || words(canon, clen, NULL, &lower) != nw)
         return 0;
+    /* (a non-empty key has tokens) */
+    int ntok = onoma__kr_tokens(fz->kr->k, span, len, 1);
+    if (ntok <= 0)
+        return ntok < 0 ? onoma__key_error(ntok, NULL) : 0;
     const char *sw = ix[bl].words + bi->words;
     *res = (fz_result){1, (uint32_t)bl, bi->entry, ntok, best, strcmp(fz->toks.data, sw) == 0};
     return 0;
 }
 
+static int miss_add(struct onoma__fuzzy *fz, uint64_t h)
+{
+    if (!fz->miss || 4 * (fz->nmiss + 1) > 3 * (fz->missmask + 1)) {
+        size_t cap = fz->miss ? 2 * (fz->missmask + 1) : 4096;
+        if (cap > 2 * CACHE_MAX_ENTRIES) { /* forget them all at once */
+            memset(fz->miss, 0, (fz->missmask + 1) * sizeof *fz->miss);
+            fz->nmiss = 0;
+        } else {
+            uint64_t *m = calloc(cap, sizeof *m);
+            if (!m)
+                return ONOMA_ENOMEM;
+            for (size_t i = 0; fz->miss && i <= fz->missmask; i++)
+                if (fz->miss[i]) {
+                    size_t j = (size_t)(fz->miss[i] >> 20) & (cap - 1);
+                    while (m[j])
+                        j = (j + 1) & (cap - 1);
+                    m[j] = fz->miss[i];
+                }
+            free(fz->miss);
+            fz->miss = m;
+            fz->missmask = cap - 1;
+        }
+    }
+    size_t j = (size_t)(h >> 20) & fz->missmask;
+    while (fz->miss[j])
+        j = (j + 1) & fz->missmask;
+    fz->miss[j] = h;
+    fz->nmiss++;
+    return 0;
+}
+
 static int lookup(struct onoma__fuzzy *fz, const onoma_normalizer *nz, const char *span, size_t len, fz_result *res)
 {
-    kr_strmap *c = &fz->cache;
     uint64_t h = onoma__hash(span, len);
+    uint64_t mh = h ? h : 1;
+    if (fz->miss)
+        for (size_t j = (size_t)(mh >> 20) & fz->missmask; fz->miss[j]; j = (j + 1) & fz->missmask)
+            if (fz->miss[j] == mh) {
+                memset(res, 0, sizeof *res);
+                return 0;
+            }
+    kr_strmap *c = &fz->cache;
     long e = onoma__kr_strmap_find(c, span, len, h);
     if (e >= 0) {
         memcpy(res, c->arena + c->ents[e].val, sizeof *res);
@@ -380,6 +433,8 @@ static int lookup(struct onoma__fuzzy *fz, const onoma_normalizer *nz, const cha
     int rc = resolve(fz, nz, span, len, res);
     if (rc)
         return rc;
+    if (!res->found)
+        return miss_add(fz, mh);
     if (c->nents >= CACHE_MAX_ENTRIES || c->alen >= CACHE_MAX_BYTES)
         onoma__kr_strmap_clear(c);
     long off = onoma__kr_strmap_store(c, (const char *)res, sizeof *res);
@@ -393,40 +448,81 @@ static int lookup(struct onoma__fuzzy *fz, const onoma_normalizer *nz, const cha
 static int word_info(struct onoma__fuzzy *fz, const unsigned char *s, size_t n, uint64_t h, winfo *wi)
 {
     uint32_t tag = (uint32_t)(h >> 32) | 1; /* also picks the home slot */
+    /* the frequent words first, in a small table that stays in the core's
+     * cache (the capitalised words of running text are few and repeat) */
+    wslot *hot = &fz->hot[(tag >> 12) & (HOT_WORDS - 1)];
+    if ((uint32_t)(*hot >> 32) == tag) {
+        *wi = (winfo)*hot;
+        return 0;
+    }
     if (fz->words) {
         for (size_t j = tag & fz->wmask;; j = (j + 1) & fz->wmask) {
             wslot v = fz->words[j];
             if ((uint32_t)(v >> 32) == tag) {
                 *wi = (winfo)v;
+                *hot = v;
                 return 0;
             }
             if (!v)
                 break;
         }
     }
-    *wi = 0;
+    *wi = WI_NONE;
     onoma__keyer *k = fz->kr->k;
     const onoma__keyrules *r = k->r;
     char low[64];
-    int plain = n >= 2 && n <= sizeof low;
+    size_t tn = n;
+    int plain = n >= 1 && n <= sizeof low;
     for (size_t i = 0; i < n && plain; i++) {
         unsigned c0 = s[i] | 0x20u;
         plain = c0 - 'a' < 26u;
         low[i] = (char)c0;
     }
-    if (plain)
-        plain = onoma__kr_strmap_find(&r->words, low, n, onoma__kr_hash(low, n)) < 0;
-    for (size_t i = 0; plain && i < r->nendings; i++)
-        plain = !(k->active & (1u << r->endings[i].file)) || r->endings[i].n > n ||
-                memcmp(low + n - r->endings[i].n, r->endings[i].s, r->endings[i].n) != 0;
+    if (!plain) {
+        /* accents, apostrophes: the engine's token of the word alone (its
+         * text is made character by character, as in a span), when it
+         * gives one */
+        int nt = onoma__kr_tokens(k, (const char *)s, n, 0);
+        if (nt < 0)
+            return onoma__key_error(nt, NULL);
+        tn = nt == 1 ? k->spans[0].len : 0;
+        plain = tn >= 1 && tn <= sizeof low;
+        for (size_t i = 0; i < tn && plain; i++) {
+            unsigned c0 = (unsigned char)k->tok[k->spans[0].off + i];
+            plain = c0 - 'a' < 26u || c0 - '0' < 10u || c0 == '\'';
+            low[i] = (char)c0;
+        }
+    }
+    winfo limited = 0;
+    if (plain && tn == 1) {
+        plain = 0;
+        if (k->initials_drop)
+            *wi = WI_DROP; /* an initial */
+    } else if (plain) {
+        long e = onoma__kr_strmap_find(&r->words, low, tn, onoma__kr_hash(low, tn));
+        if (e >= 0) {
+            const uint32_t *m = r->wmask[r->words.ents[e].val];
+            if (m[KR_DROP] & k->active) {
+                plain = 0;
+                *wi = WI_DROP; /* dropped first, whatever else it is */
+            } else if ((m[KR_JOIN_NEXT] | m[KR_JOIN_PREV] | m[KR_TAIL]) & k->active)
+                plain = 0; /* joins its neighbour */
+            else if ((m[KR_COMMON] | m[KR_DROP_LEAD]) & k->active)
+                limited = WI_LIMITED;
+        }
+    }
+    for (size_t i = 0; plain && !limited && i < r->nendings; i++)
+        if ((k->active & (1u << r->endings[i].file)) && r->endings[i].n <= tn &&
+            memcmp(low + tn - r->endings[i].n, r->endings[i].s, r->endings[i].n) == 0)
+            limited = WI_LIMITED;
     if (plain) {
         const char *tk;
         size_t tl;
         onoma__kr_cache_bound(k);
-        int rc = onoma__kr_token_key(k, low, n, &tk, &tl);
+        int rc = onoma__kr_token_key(k, low, tn, &tk, &tl);
         if (rc)
             return onoma__key_error(rc, NULL);
-        *wi = tl ? onoma__kix_tk_hash(tk, tl) : 1;
+        *wi = (tl ? onoma__kix_tk_hash(tk, tl) : WI_EMPTY) | limited;
     }
     /* remember it: grow (at 3/4 full) to WORDS_MAX, then start again */
     if (!fz->words || 4 * (fz->nwords + 1) > 3 * (fz->wmask + 1)) {
@@ -454,20 +550,36 @@ static int word_info(struct onoma__fuzzy *fz, const unsigned char *s, size_t n, 
     while (fz->words[j])
         j = (j + 1) & fz->wmask;
     fz->words[j] = (uint64_t)tag << 32 | *wi;
+    *hot = fz->words[j];
     fz->nwords++;
     return 0;
 }
 
 /* Is the key of the plain words wi[0..L) in the Latin index? (The engine's
- * key of such a span: the first and last token's keys with select
- * first-last, else all; empty ones left out.) */
+ * key of such a span: its tokens are the words it does not drop; the first
+ * and last token's keys with select first-last and more than two tokens,
+ * else all; empty ones left out.) -1: cannot tell (every word dropped: the
+ * engine then keeps them; a WI_LIMITED word among more than two tokens). */
 static int plain_key_known(const struct onoma__fuzzy *fz, const winfo *wi, size_t L)
 {
-    int fl = fz->kr->k->select_first_last && L > 2;
-    uint32_t h = 0;
+    size_t ntok = 0, first = L, last = 0;
+    winfo limited = 0;
     for (size_t i = 0; i < L; i++)
-        if ((!fl || i == 0 || i == L - 1) && wi[i] > 1)
-            h = onoma__kix_hash_add(h, wi[i]);
+        if (wi[i] != WI_DROP) {
+            ntok++;
+            first = first < L ? first : i;
+            last = i;
+            limited |= wi[i];
+        }
+    if (!ntok || (ntok > 2 && (limited & WI_LIMITED)))
+        return -1;
+    int fl = fz->kr->k->select_first_last && ntok > 2;
+    uint32_t h = 0;
+    for (size_t i = first; i <= last; i++) {
+        winfo v = wi[i] & ~WI_LIMITED;
+        if ((!fl || i == first || i == last) && v > WI_DROP)
+            h = onoma__kix_hash_add(h, v);
+    }
     if (!h)
         return 0;
     for (size_t l = 0; l < fz->t->nlayers; l++)
@@ -485,23 +597,116 @@ static int dropped(const struct onoma__fuzzy *fz, const unsigned char *s, const 
            onoma__mention_listed(fz->rules, (const char *)s + w->start, w->end - w->start, ONOMA__ML_DROP);
 }
 
+/* May a particle (a word of two to six letters a-z: onoma__mention_particle)
+ * end at the separator before s[i], after s[lim]? A look at a few bytes
+ * that rules out most words; onoma__mention_prev and the particle lists
+ * decide the rest. */
+static int particle_before(const onoma_keyrules *r, const unsigned char *s, size_t lim, size_t i)
+{
+    size_t sep;
+    if (i >= lim + 1 && (s[i - 1] == ' ' || s[i - 1] == '-'))
+        sep = 1;
+    else if (i >= lim + 2 && s[i - 2] == 0xC2 && s[i - 1] == 0xA0)
+        sep = 2;
+    else if (i >= lim + 3 && s[i - 3] == 0xE2 && s[i - 2] == 0x80 && (s[i - 1] == 0x90 || s[i - 1] == 0x91))
+        sep = 3;
+    else
+        return 0;
+    size_t e = i - sep, q = e;
+    while (q > lim && e - q < 7 && (unsigned)(s[q - 1] - 'a') < 26u)
+        q--;
+    if (e - q < 2 || e - q > 6)
+        return 0;
+    if (q > lim && s[q - 1] >= 0x80)
+        return 1; /* a letter, maybe: the word may be longer */
+    if (q > lim && onoma__ascii_word[s[q - 1]])
+        return 0; /* a longer word */
+    return onoma__mention_particle(r, (const char *)s + q, e - q, s[i - sep] != ' ' && s[i - sep] != 0xC2);
+}
+
+/* Is the capitalised word ending at we a run of its own (would
+ * onoma__mention_run stop after it)? A look at the next bytes; 0 when
+ * unsure (an apostrophe, a short lower-case word that may be a particle,
+ * a capital or a letter beyond ASCII after a space or hyphen). */
+static int run_alone(const unsigned char *s, size_t n, size_t we)
+{
+    /* (onoma__mention_run reads a following lower-case word as a particle
+     * only when it is one: for a word followed by a space, one of the
+     * spaced particles, which onoma__mention_particle tells without rules) */
+    if (we >= n)
+        return 1;
+    unsigned c = s[we];
+    if (c == '\'' || c == 0xE2 || c == 0xCA)
+        return 0; /* apostrophes (Sha'bi), Unicode hyphens */
+    size_t sep = c == ' ' || c == '-' ? 1 : c == 0xC2 && we + 1 < n && s[we + 1] == 0xA0 ? 2 : 0;
+    if (!sep)
+        return 1;
+    size_t i = we + sep;
+    if (i >= n)
+        return 1;
+    unsigned d = s[i];
+    if (d - 'a' < 26u) { /* as onoma__mention_run: a particle is short */
+        size_t k = i + 1;
+        while (k < n && k - i <= 6 && (unsigned)(s[k] - 'a') < 26u)
+            k++;
+        if (k - i > 6 || k >= n)
+            return k - i > 6;
+        unsigned c2 = s[k];
+        if (c2 == ' ')
+            return !onoma__mention_particle(NULL, (const char *)s + i, k - i, 0);
+        return c2 < 0x80 && !onoma__ascii_word[c2] && c2 != '\'' && c2 != '-'; /* no separator: no particle */
+    }
+    return d < 0x80 && d - 'A' >= 26u; /* a digit, a sign, a space */
+}
+
 size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, size_t ws, size_t we,
                        size_t min_end, size_t out, size_t *from, int *rewrite, int *rc)
 {
     struct onoma__fuzzy *fz = nz->fz;
     if (s[ws] < 0x80 && (unsigned)(s[ws] - 'A') >= 26u)
         return 0; /* most words of running text */
-    /* the word's slot in the word cache, loading while the run is read */
-    uint64_t h0 = onoma__hash(s + ws, we - ws);
-    if (fz->words)
-        __builtin_prefetch(&fz->words[((uint32_t)(h0 >> 32) | 1) & fz->wmask]);
     onoma__mword w[MAX_WORDS];
-    size_t nw = onoma__mention_run(fz->rules, s, n, ws, w, MAX_WORDS);
+    size_t nw;
+    if (run_alone(s, n, we)) {
+        /* most capitalised words stand alone: one span, ruled out at once
+         * when it is short or opens a sentence (and no particle comes
+         * before it); else the word as onoma__mention_run sees it */
+        size_t wl = we - ws;
+        if (!particle_before(fz->rules, s, out, ws) &&
+            (we <= min_end || wl < MIN_SINGLE ||
+             (wl < 4 * MIN_SINGLE && onoma__utf8_count((const char *)s + ws, wl) < MIN_SINGLE) ||
+             onoma__nz_sentence_start(s, ws)))
+            return 0;
+        /* an ASCII word as onoma__mention_word reads it (the apostrophes
+         * that would join it are ruled out) */
+        int lower = 0, other = 0;
+        for (size_t i = ws; i < we; i++) {
+            lower |= (unsigned)(s[i] - 'a') < 26u;
+            other |= s[i] >= 0x80;
+        }
+        if (s[ws] < 0x80 && !other)
+            w[0] = (onoma__mword){ws, we, ONOMA__MW_CAP, !lower};
+        else {
+            int fc, caps, poss;
+            size_t e = onoma__mention_word(s, n, ws, &fc, &caps, &poss);
+            if (fc <= 0 || e <= ws)
+                return 0;
+            w[0] = (onoma__mword){ws, e, ONOMA__MW_CAP, caps};
+        }
+        nw = 1;
+    } else
+        nw = onoma__mention_run(fz->rules, s, n, ws, w, MAX_WORDS);
     if (!nw || w[0].kind != ONOMA__MW_CAP)
         return 0;
+    /* the first word's slots in the word tables, loading meanwhile */
+    uint64_t h0 = onoma__hash(s + ws, w[0].end - ws);
+    uint32_t tag0 = (uint32_t)(h0 >> 32) | 1;
+    __builtin_prefetch(&fz->hot[(tag0 >> 12) & (HOT_WORDS - 1)]);
+    if (fz->words)
+        __builtin_prefetch(&fz->words[tag0 & fz->wmask]);
     /* particles right before it (al-, bin) belong to the span, if not yet written */
     size_t start = ws, nb = 0;
-    for (;;) {
+    while (particle_before(fz->rules, s, out, start)) {
         size_t pe;
         int hy;
         size_t ps = onoma__mention_prev(s, out, start, &pe, &hy);
@@ -538,7 +743,7 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
                 wi[ninfo] = fz->memo[m];
             else {
                 size_t wl = w[ninfo].end - w[ninfo].start;
-                uint64_t h = w[ninfo].start == ws && w[ninfo].end == we ? h0 : onoma__hash(s + w[ninfo].start, wl);
+                uint64_t h = ninfo ? onoma__hash(s + w[ninfo].start, wl) : h0;
                 if ((*rc = word_info(fz, s + w[ninfo].start, wl, h, &wi[ninfo])))
                     return 0;
             }
@@ -554,7 +759,7 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
             fz->nmemo = ninfo;
         }
         if (!nb && nplain >= L && !plain_key_known(fz, wi, L))
-            continue;
+            continue; /* (-1: to the engine) */
         fz_result res;
         if ((*rc = lookup(fz, nz, (const char *)s + a, b - a, &res)))
             return 0;

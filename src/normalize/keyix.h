@@ -66,8 +66,8 @@ static inline const onoma__kix_group *onoma__kix_find(const onoma__kix *v, const
 static inline uint32_t onoma__kix_tk_hash(const char *tk, size_t n)
 {
     uint64_t h = onoma__hash(tk, n);
-    uint32_t v = (uint32_t)(h ^ (h >> 32));
-    return v > 1 ? v : v + 2;
+    uint32_t v = (uint32_t)(h ^ (h >> 32)) & 0x7FFFFFFFu;
+    return v > 2 ? v : v + 3; /* 0..2 and the top bit say other things in fuzzy.c */
 }
 
 static inline uint32_t onoma__kix_hash_add(uint32_t acc, uint32_t tkh)
