@@ -112,7 +112,7 @@ def markup_for_path(path: Union[str, "os.PathLike[str]"]) -> str:
 
 
 def _markup(markup: Optional[str], name: Optional[str]) -> int:
-    if markup in (None, "auto"):
+    if markup is None or markup == "auto":
         return lib.onoma_markup_for_path(os.fsencode(name)) if name else 0
     m = lib.onoma_markup_from_name(markup.encode())
     if m < 0:
@@ -126,7 +126,7 @@ class Checker:
     names and near misses (capitalised words that look like a known name).
 
         >>> ck = onoma.Checker(style="default")
-        >>> [f.message for f in ck.check("Qassem Suleimani went to Teheran.")]
+        >>> [f.message for f in ck.check("Qassem Suleimani went to Teheran.")]  # doctest: +NORMALIZE_WHITESPACE
         ["'Qassem Suleimani' → 'Qasem Soleimani' (Qasem Soleimani) [style: default]",
          "'Teheran' → 'Tehran' (Tehran) [style: default]"]
         >>> ck.fix("Qassem Suleimani went to Teheran.")
@@ -230,7 +230,7 @@ class Checker:
     @staticmethod
     def _finding(f: Any) -> tuple:
         def s(p: Any, n: int) -> str:
-            return ffi.unpack(p, n).decode("utf-8", "surrogateescape") if n else ""
+            return ffi.buffer(p, n)[:].decode("utf-8", "surrogateescape") if n else ""
 
         kind = _KINDS.get(f.kind, str(f.kind))
         cands = tuple(Candidate(_str(c.id), _str(c.canonical), _str(c.display))

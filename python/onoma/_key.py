@@ -139,7 +139,7 @@ def _on_explain(ctx: Any, line: Any) -> None:
 @ffi.callback("int(void *, const onoma_cluster_group *)")
 def _on_group(ctx: Any, g: Any) -> int:
     def s(p: Any, n: int) -> str:
-        return bytes(ffi.buffer(p, n)).decode("utf-8", "surrogateescape") if n else ""
+        return ffi.buffer(p, n)[:].decode("utf-8", "surrogateescape") if n else ""
 
     sp = tuple(ClusterSpelling(s(x.text, x.len), x.count, s(x.context, x.context_len), _str(x.file), x.line)
                for x in (g.spellings[i] for i in range(g.nspellings)))
@@ -231,7 +231,8 @@ class Keyer:
             n = lib.onoma_key(k[0], data, len(data), k[2], k[3], err)
         if n < 0:
             raise Error._from(err, n)
-        return bytes(ffi.buffer(k[2], n))
+        out = ffi.buffer(k[2], n)[:]
+        return out
 
     def key(self, name: Any) -> Any:
         """The key of one name (``str`` in, ``str`` out; ``bytes`` in, ``bytes``
@@ -323,9 +324,10 @@ class Cluster:
     """Spelling variants of the names in a corpus (``onoma cluster``): name
     mentions are counted, grouped by key and, within a key, by match.
 
-        >>> c = onoma.Cluster()
-        >>> c.feed(open("a.txt").read(), name="a.txt")
-        >>> for g in c.groups(): print(g.key, [s.text for s in g.spellings])
+        c = onoma.Cluster()
+        c.feed(open("a.txt").read(), name="a.txt")
+        for g in c.groups():
+            print(g.key, [s.text for s in g.spellings])
 
     Memory grows with the distinct mentions, not the input. Not thread-safe
     (one per thread; the rules are shared)."""
@@ -343,7 +345,6 @@ class Cluster:
             raise Error._from(err, rc)
         self._h: Any = ffi.gc(out[0], _free_cluster)
         self._lock = threading.Lock()
-        self._names: List[Any] = []  # the library keeps the pointer of the name it was given
 
     def feed(self, text: Any, name: Optional[str] = None) -> None:
         """Add a text (str or UTF-8 bytes; invalid UTF-8 counts as a
@@ -353,9 +354,7 @@ class Cluster:
         err: Any = ffi.new("onoma_error *")
         with self._lock:
             if name is not None:
-                cname = ffi.new("char[]", os.fsencode(name))
-                self._names.append(cname)
-                lib.onoma_cluster_set_name(self._h, cname)
+                lib.onoma_cluster_set_name(self._h, os.fsencode(name))  # copied by the library
             rc = lib.onoma_cluster_feed(self._h, data, len(data), err)
         if rc < 0:
             raise Error._from(err, rc)

@@ -4,6 +4,7 @@ import os
 import pickle
 import re
 import threading
+import time
 
 import pytest
 
@@ -275,3 +276,32 @@ def test_cluster_same_as_cli(cli, tmp_path, article):
     groups = onoma.cluster(text.splitlines())
     assert [(g.key, g.count) for g in groups] == [(w["key"], w["mentions"]) for w in want]
     assert onoma.cluster(text.splitlines(), min_count=1000) == []
+
+
+# ----------------------------------------------------------------------- GIL
+
+@pytest.mark.parametrize("what", ["translit", "translit_many", "keys", "check"])
+def test_gil_released(what):
+    """A thread keeps running while another is inside the library."""
+    from test_core import _longest_pause
+
+    tr = onoma.Transliterator()
+    k = onoma.Keyer()
+    ck = onoma.Checker()
+    with open(os.path.join(DATA, "fixtures", "mehr-soleimani-revenge.variants.txt"), encoding="utf-8") as f:
+        article = f.read()
+    copies = 50
+    while True:  # enough work to take a tenth of a second
+        names = [n + str(i) for i in range(copies) for n in NAMES]
+        fn = {"translit": lambda: tr.translit("\n".join(names)),  # noqa: E731
+              "translit_many": lambda: tr.translit_many(names),
+              "keys": lambda: k.keys(names),
+              "check": lambda: ck.check(article * (copies // 10 + 1))}[what]
+        t0 = time.perf_counter()
+        fn()
+        alone = time.perf_counter() - t0
+        if alone > 0.1:
+            break
+        copies *= 2
+    pause = min(_longest_pause(fn) for _ in range(2))
+    assert pause < alone / 2, f"paused {pause:.3f} s of a {alone:.3f} s call"
