@@ -847,8 +847,9 @@ def load_translit(root):
     transform syntax) through PyICU (Debian python3-icu)."""
     import icu  # noqa: F401  (python3-icu; required for reproducible output)
     out = {}
-    for schemes in TRANSLIT_SCHEMES.values():
-        for name in schemes:
+    for name in sorted({n for schemes in TRANSLIT_SCHEMES.values()
+                        for n in schemes} | set(BGN_SCRIPT)):
+        if True:
             path = os.path.join(root, "tables/translit", name + ".txt")
             with open(path, encoding="utf-8") as f:
                 rules = f.read()
@@ -892,6 +893,92 @@ def add_translit(recs, tl):
            sum(len(r.variants) for r in recs.values()) - n0)
 
 
+# ------------------------------------------------------------- BGN style
+
+# The language whose BGN/PCGN romanization is a place's (or a legislator's)
+# `bgn` form, by country: dr5hn and WOF give ISO codes, EveryPolitician
+# country names.  Several schemes: tried in turn (Afghanistan: Dari, Pashto).
+BGN_LANGS = {
+    "IR": ("fa-bgn",), "AF": ("prs-bgn", "ps-bgn"), "Afghanistan": ("prs-bgn", "ps-bgn"),
+    "PK": ("ur-bgn",),
+    "RU": ("ru-bgn",), "UA": ("uk-bgn",), "BY": ("be-bgn",),
+    "BG": ("bg-bgn",), "Bulgaria": ("bg-bgn",), "GR": ("el-bgn",), "CY": ("el-bgn",),
+    "Greece": ("el-bgn",),
+    "Jordan": ("ar-bgn",), "Kuwait": ("ar-bgn",), "Lebanon": ("ar-bgn",),
+}
+for _cc in ("IQ", "SY", "LB", "JO", "PS", "SA", "YE", "OM", "AE", "QA", "BH",
+            "KW", "EG", "LY", "TN", "DZ", "MA", "SD", "MR"):
+    BGN_LANGS[_cc] = ("ar-bgn",)
+BGN_SCRIPT = {"fa-bgn": "Arabic", "prs-bgn": "Arabic", "ps-bgn": "Arabic",
+              "ur-bgn": "Arabic", "ar-bgn": "Arabic", "ru-bgn": "Cyrillic",
+              "uk-bgn": "Cyrillic", "be-bgn": "Cyrillic", "bg-bgn": "Cyrillic",
+              "el-bgn": "Greek"}
+_SHORT = dict.fromkeys(map(ord, "aeiou -'\u2019\u02bc\u02bb\u02bf\u02be\u2018`"))
+_LONG = str.maketrans({"\u016b": "w", "\u012b": "y", "\u014d": "w", "\u0113": "y"})
+
+
+def skeleton(form):
+    """What an unvowelled script writes of a romanized name: the letters
+    without short vowels, separators and ayn/hamza marks; long u and i as
+    the w and y that write them (Mawşil and Mūşl agree)."""
+    return unicodedata.normalize("NFC", form).lower().translate(_LONG).translate(_SHORT)
+
+
+def bgn_form(r, scheme, tl):
+    """The BGN/PCGN romanization of the record's native form, or None.
+    Cyrillic and Greek are written in full, so the scheme's output is the
+    form.  Arabic script leaves short vowels out: the scheme gives only a
+    skeleton ("Thrān"), so the form is the record's own Latin spelling
+    that has that skeleton (GeoNames' alternate names are BGN/PCGN's:
+    "Tehrān") — the canonical form first, then a spelling with BGN's
+    letters (ā ī ū ş ḩ ...), then a unique plain one; none, no form."""
+    script = BGN_SCRIPT[scheme]
+    natives = [f for f, _ in r.variants if script_of(f) == script]
+    if script == "Cyrillic":
+        # the form in the scheme's language: Ukrainian and Belarusian ones
+        # show their own letters; a form without them is Russian (or, in
+        # Bulgaria, Bulgarian)
+        lang = {"uk-bgn": "uk", "be-bgn": "be", "bg-bgn": "bg"}.get(scheme, "ru")
+        natives = [f for f in natives if cyrl_lang(f, r.cc) == lang]
+    if not natives:
+        return None
+    if script != "Arabic":
+        out = tl[scheme].transliterate(natives[0]).strip()
+        return out if out and script_of(out) == "Latin" else None
+    latin = [r.canonical] + [f for f, _ in r.variants if script_of(f) == "Latin"]
+    for nat in natives:
+        sk = skeleton(tl[scheme].transliterate(nat))
+        if len(sk) < 2:
+            continue
+        hits = [f for f in latin if skeleton(f) == sk]
+        if not hits:
+            continue
+        if hits[0] is r.canonical:
+            return r.canonical
+        marked = [f for f in hits if any(ord(ch) > 0x7F for ch in f)]
+        if marked:
+            return marked[0]
+        if len(set(hits)) == 1:
+            return hits[0]
+    return None
+
+
+def add_bgn(recs, tl):
+    """`bgn` style: see bgn_form. Places and people of the countries of
+    BGN_LANGS; curated and hand-written records carry theirs by hand."""
+    n = 0
+    for r in recs.values():
+        if r.origin in ("curated", "core") or r.type not in ("place", "person"):
+            continue
+        for scheme in BGN_LANGS.get(r.cc, ()):
+            f = bgn_form(r, scheme, tl)
+            if f:
+                r.styles["bgn"] = f
+                n += 1
+                break
+    ST.add("bgn forms (BGN/PCGN romanization of the native form)", n)
+
+
 def import_curated(paths, recs):
     """Hand-curated records override imported ones with the same id."""
     n = 0
@@ -913,8 +1000,11 @@ def import_curated(paths, recs):
             c.src = {"curated"}
             old = recs.get(c.id)
             if old is not None and old.origin != "curated":
-                # Keep the imported spellings, under the curated canonical.
+                # Keep the imported spellings, under the curated canonical,
+                # and the generated style forms the curated record lacks.
                 c.src |= old.src
+                for st, form in old.styles.items():
+                    c.styles.setdefault(st, form)
                 extra = [old.canonical] + old.forms()
                 have = {fold(c.canonical)} | {fold(v[0]) for v in c.variants}
                 for f in extra:
@@ -1235,7 +1325,7 @@ def header(name, srcs, version, part_note=""):
             lics.append(lic)
     for lic in lics:
         lines.append("# license: %s" % lic)
-    lines.append("# styles: ap")
+    lines.append("# styles: ap bgn")
     lines.append("# Generated by tools/gazetteer/build.py%s; do not edit: "
                  "change tools/gazetteer/curated/ and rebuild." % part_note)
     lines.append("# Attributions: tables/LICENSES.md")
@@ -1304,7 +1394,9 @@ def main():
     import_mledoze(args.mirror, recs, iso2_qid)
     import_wof(args.mirror, recs)
     import_ep(args.mirror, recs)
-    add_translit(recs, load_translit(root))
+    tl = load_translit(root)
+    add_bgn(recs, tl)
+    add_translit(recs, tl)
     ncur, errs = import_curated(sorted(glob.glob(os.path.join(args.curated,
                                                               "*.tsv"))), recs)
     for e in errs:
