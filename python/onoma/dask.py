@@ -100,11 +100,7 @@ def normalize(collection: Any, style: Optional[str] = None, *, fuzzy: bool = Tru
     t = _resolve(tables)
     if isinstance(collection, db.Bag):
         return collection.map_partitions(_normalize_partition, t, flags, style)
-    dd: Any
-    try:
-        import dask.dataframe as dd
-    except ImportError:  # pragma: no cover - dask without its dataframe part
-        dd = None
+    dd = _dataframe()
     if dd is not None and isinstance(collection, dd.DataFrame):
         if column is None:
             raise ValueError("normalize() of a DataFrame needs column=")
@@ -113,6 +109,15 @@ def normalize(collection: Any, style: Optional[str] = None, *, fuzzy: bool = Tru
     if dd is not None and isinstance(collection, dd.Series):
         return collection.map_partitions(_normalize_pandas, t, flags, style, meta=collection._meta)
     raise TypeError(f"onoma.dask.normalize() takes a dask Bag, Series or DataFrame, not {type(collection).__name__}")
+
+
+def _dataframe() -> Any:
+    """dask.dataframe, or None where dask is installed without it."""
+    try:
+        import dask.dataframe as dd
+    except ImportError:  # pragma: no cover - dask without its dataframe part
+        return None
+    return dd
 
 
 def _map_partition(part: Iterable[Any], mapper: Any) -> List[Any]:
@@ -136,11 +141,7 @@ def _map_pandas(s: Any, mapper: Any) -> Any:
 def _map_collection(collection: Any, mapper: Any, column: Optional[str], what: str) -> Any:
     if isinstance(collection, db.Bag):
         return collection.map_partitions(_map_partition, mapper)
-    dd: Any
-    try:
-        import dask.dataframe as dd
-    except ImportError:  # pragma: no cover - dask without its dataframe part
-        dd = None
+    dd = _dataframe()
     if dd is not None and isinstance(collection, dd.DataFrame):
         if column is None:
             raise ValueError(f"{what}() of a DataFrame needs column=")
