@@ -18,7 +18,13 @@ trap 'rm -rf "$TMP"' EXIT
 best() { # best wall and cpu seconds of RUNS runs of "$@"
     local bw=999999 bc=999999
     for _ in $(seq "$RUNS"); do
-        /usr/bin/time -o "$TMP/t" -f "%e %U %S" "$@" > /dev/null 2>&1 || true
+        local rc=0
+        /usr/bin/time -o "$TMP/t" -f "%e %U %S" "$@" > /dev/null 2> "$TMP/err" || rc=$?
+        # 0: clean, 1: findings; anything else is a failed run, not a figure
+        if [ "$rc" -gt 1 ]; then
+            echo "failed (exit $rc): $* : $(head -c 300 "$TMP/err")" >&2
+            exit 2
+        fi
         read -r w u s < <(tail -1 "$TMP/t")
         bw=$(python3 -c "print(min($bw, $w))")
         bc=$(python3 -c "print(min($bc, $u + $s))")

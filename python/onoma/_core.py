@@ -66,6 +66,15 @@ class Error(Exception):
     that failed.
     """
 
+    code: int
+    name: str
+    message: str
+    file: str
+    line: int
+    column: int
+    offset: int
+    index: Optional[int]
+
     def __init__(self, code: int, message: str = "", file: str = "", line: int = 0, column: int = 0,
                  offset: int = 0, index: Optional[int] = None) -> None:
         self.code = code

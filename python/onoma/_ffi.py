@@ -121,6 +121,131 @@ int onoma_normalize(const onoma_tables *t, const onoma_options *opt, const char 
 int onoma_normalize_many(onoma_normalizer *nz, const char *in, size_t len, int sep,
                          char **out, size_t *out_len, size_t **changed, size_t *nchanged,
                          onoma_error *err);
+
+/* key / match */
+int onoma_default_keyrules_path(char *buf, size_t cap);
+int onoma_keyrules_open(const char *path, onoma_keyrules **out, onoma_error *err);
+void onoma_keyrules_close(onoma_keyrules **r);
+const char *onoma_keyrules_lang(const onoma_keyrules *r, size_t i);
+typedef struct onoma_key_options {
+    unsigned flags;
+    const char *lang;
+} onoma_key_options;
+typedef struct onoma_keyer onoma_keyer;
+int onoma_keyer_new(const onoma_keyrules *r, const onoma_key_options *opt, onoma_keyer **out,
+                    onoma_error *err);
+void onoma_keyer_free(onoma_keyer **k);
+int onoma_key(onoma_keyer *k, const char *name, size_t len, char *out, size_t cap, onoma_error *err);
+typedef void (*onoma_explain_fn)(void *ctx, const char *line);
+int onoma_match(onoma_keyer *k, const char *a, size_t alen, const char *b, size_t blen, double *score,
+                onoma_explain_fn explain, void *ctx, onoma_error *err);
+
+/* cluster */
+typedef struct onoma_cluster onoma_cluster;
+typedef struct onoma_cluster_options {
+    unsigned flags;
+    const char *lang;
+    uint64_t min_count;
+} onoma_cluster_options;
+typedef struct onoma_cluster_spelling {
+    const char *text;
+    size_t len;
+    uint64_t count;
+    const char *context;
+    size_t context_len;
+    const char *file;
+    uint64_t line;
+} onoma_cluster_spelling;
+typedef struct onoma_cluster_group {
+    const char *key;
+    uint64_t count;
+    size_t nspellings;
+    const onoma_cluster_spelling *spellings;
+} onoma_cluster_group;
+typedef int (*onoma_cluster_fn)(void *ctx, const onoma_cluster_group *g);
+int onoma_cluster_new(const onoma_keyrules *r, const onoma_cluster_options *opt,
+                      onoma_cluster **out, onoma_error *err);
+void onoma_cluster_free(onoma_cluster **c);
+void onoma_cluster_set_name(onoma_cluster *c, const char *name);
+int onoma_cluster_feed(onoma_cluster *c, const char *data, size_t len, onoma_error *err);
+int onoma_cluster_groups(onoma_cluster *c, onoma_cluster_fn fn, void *ctx, onoma_error *err);
+
+/* translit */
+typedef struct onoma_translit_options {
+    unsigned flags;
+    const char *lang;
+    const char *scheme;
+    const char *const *scheme_files;
+    size_t nscheme_files;
+    const char *scheme_path;
+    const onoma_tables *tables;
+    const char *style;
+    unsigned jobs;
+    size_t cache_bytes;
+} onoma_translit_options;
+typedef struct onoma_translit onoma_translit;
+int onoma_translit_new(const onoma_translit_options *opt, onoma_translit **out, onoma_error *err);
+void onoma_translit_free(onoma_translit **tr);
+void onoma_translit_set_name(onoma_translit *tr, const char *name);
+int onoma_translit_buffer(onoma_translit *tr, const char *in, size_t len, onoma_write_fn sink,
+                          void *ctx, onoma_error *err);
+int onoma_translit_string(const onoma_translit_options *opt, const char *in, size_t len, char **out,
+                          size_t *out_len, onoma_error *err);
+typedef struct onoma_scheme_info {
+    const char *id;
+    const char *short_name;
+    const char *langs;
+    const char *name;
+    const char *source;
+    const char *license;
+    const char *notes;
+    const char *path;
+} onoma_scheme_info;
+typedef int (*onoma_scheme_fn)(void *ctx, const onoma_scheme_info *info);
+int onoma_translit_schemes(const onoma_translit_options *opt, onoma_scheme_fn fn, void *ctx,
+                           onoma_error *err);
+const char *onoma_translit_detect(const char *text, size_t len);
+
+/* check */
+int onoma_markup_for_path(const char *path);
+int onoma_markup_from_name(const char *name);
+const char *onoma_markup_name(int markup);
+typedef struct onoma_check_options {
+    unsigned flags;
+    unsigned check_flags;
+    const char *style;
+} onoma_check_options;
+typedef struct onoma_finding {
+    int kind;
+    int severity;
+    int fixable;
+    uint64_t offset;
+    uint64_t length;
+    uint64_t line;
+    uint64_t column;
+    uint64_t end_column;
+    const char *from;
+    size_t from_len;
+    const char *to;
+    size_t to_len;
+    const char *id;
+    const char *canonical;
+    const char *display;
+    const char *type;
+    size_t ncandidates;
+    const onoma_candidate *candidates;
+    int near_via;
+    unsigned distance;
+} onoma_finding;
+typedef struct onoma_checker onoma_checker;
+int onoma_checker_new(const onoma_tables *t, const onoma_check_options *opt,
+                      onoma_checker **out, onoma_error *err);
+void onoma_checker_free(onoma_checker **ck);
+int onoma_checker_set_ignore(onoma_checker *ck, const char *const *items, size_t n, onoma_error *err);
+int onoma_check(onoma_checker *ck, const char *name, const char *text, size_t len, int markup,
+                const onoma_finding **findings, size_t *n, onoma_error *err);
+int onoma_check_apply(const char *text, size_t len, const onoma_finding *findings, size_t n,
+                      onoma_write_fn sink, void *ctx, onoma_error *err);
 """
 
 API_VERSION = 2  # the ONOMA_API_VERSION these declarations follow

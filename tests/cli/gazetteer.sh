@@ -97,6 +97,16 @@ fi
 got=$(echo "As Cheb and Aš are towns, Aš stays." | "$ONOMA" normalize)
 if [ "$got" = "As Cheb and Aš are towns, Aš stays." ]; then ok "As and Aš kept apart"; else bad "As and Aš kept apart" "$got"; fi
 
+# --- the bgn style: BGN/PCGN romanization of the native name
+got=$(echo "Tehran, Athens, Saint Petersburg and Qasem Soleimani; Soleimani in Baghdad." | "$ONOMA" normalize --style bgn)
+want="Tehrān, Athína, Sankt-Peterburg and Qāsem Soleymānī; Soleymānī in Baghdād."
+if [ "$got" = "$want" ]; then ok "--style bgn: Persian, Greek, Russian, Arabic forms"; else bad "--style bgn" "$got"; fi
+got=$(echo "Тегеран" | "$ONOMA" normalize --cross-script --style bgn)
+if [ "$got" = "Tehrān" ]; then ok "--style bgn: a native spelling"; else bad "--style bgn: a native spelling" "$got"; fi
+cov=$("$ONOMA" tables | grep -E '^ *bgn' || true)
+n=$(echo "$cov" | grep -oE '[0-9]+' | head -1)
+if [ -n "$n" ] && [ "$n" -ge 1000 ]; then ok "onoma tables: bgn style with $n entities"; else bad "onoma tables: bgn coverage" "$cov"; fi
+
 # --- 4. with the optional village tables (tables/names/optional/villages)
 vil=("$SRC"/tables/names/optional/villages/*.tsv)
 if [ -f "${vil[0]}" ]; then

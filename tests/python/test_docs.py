@@ -90,7 +90,7 @@ def test_completion_commands_and_options():
 
 
 def test_completion_values(tmp_path):
-    assert complete("normalize", "--style", "") == ["default", "ap"]
+    assert complete("normalize", "--style", "") == ["default", "ap", "bgn"]
     assert complete("normalize", "--invalid", "=", "r") == ["replace"]
     assert complete("lookup", "--format", "j") == ["json"]
     (tmp_path / "ours.tsv").write_text("x")

@@ -919,9 +919,12 @@ _LONG = str.maketrans({"\u016b": "w", "\u012b": "y", "\u014d": "w", "\u0113": "y
 
 def skeleton(form):
     """What an unvowelled script writes of a romanized name: the letters
-    without short vowels, separators and ayn/hamza marks; long u and i as
-    the w and y that write them (Mawşil and Mūşl agree)."""
-    return unicodedata.normalize("NFC", form).lower().translate(_LONG).translate(_SHORT)
+    without short vowels, separators and ayn/hamza marks, doubled letters
+    once; long u and i as the w and y that write them (Mawşil and Mūşl
+    agree)."""
+    sk = unicodedata.normalize("NFC", form).lower().translate(_LONG).translate(_SHORT)
+    # a doubled consonant is one letter with a shadda, seldom written
+    return re.sub(r"(.)\1+", r"\1", sk)
 
 
 def bgn_form(r, scheme, tl):
@@ -943,8 +946,11 @@ def bgn_form(r, scheme, tl):
     if not natives:
         return None
     if script != "Arabic":
-        out = tl[scheme].transliterate(natives[0]).strip()
-        return out if out and script_of(out) == "Latin" else None
+        # of several native labels (Київ, Києв; Αθήνα, Αθηναίων), the one
+        # whose romanization reads most like the English name
+        outs = [tl[scheme].transliterate(f).strip() for f in natives]
+        outs = [o for o in outs if o and script_of(o) == "Latin"]
+        return max(outs, key=lambda o: similar(o, r.canonical)) if outs else None
     latin = [r.canonical] + [f for f, _ in r.variants if script_of(f) == "Latin"]
     for nat in natives:
         sk = skeleton(tl[scheme].transliterate(nat))
@@ -977,6 +983,33 @@ def add_bgn(recs, tl):
                 n += 1
                 break
     ST.add("bgn forms (BGN/PCGN romanization of the native form)", n)
+
+
+def settle_bgn(recs, core, words):
+    """A generated `bgn` form is matched in text like any spelling, so it
+    must not be another entity's (Mykolaiv the city and the oblast; the
+    many Ukrainian villages of one name), nor a common word ("Hit"): such
+    forms are dropped, and so are forms two entities would get."""
+    claims = collections.defaultdict(set)
+    everyone = list(core) + list(recs.values())
+    for r in everyone:
+        for f in [r.canonical] + [v[0] for v in r.variants] + \
+                [f for st, f in r.styles.items() if st != "bgn"]:
+            claims[fold(f)].add(r.id)
+    gen = collections.defaultdict(set)
+    for r in recs.values():
+        if "bgn" in r.styles and r.origin not in ("curated", "core"):
+            gen[fold(r.styles["bgn"])].add(r.id)
+    n = 0
+    for r in recs.values():
+        f = r.styles.get("bgn")
+        if f is None or r.origin in ("curated", "core"):
+            continue
+        k = fold(f)
+        if claims[k] - {r.id} or len(gen[k]) > 1 or k in words:
+            del r.styles["bgn"]
+            n += 1
+    ST.add("bgn form dropped: another entity's spelling", n)
 
 
 def import_curated(paths, recs):
@@ -1406,6 +1439,7 @@ def main():
     core = load_core(args.core, args.out)
     words, propers = load_words(args.words)
     resolve(recs, core, words, propers)
+    settle_bgn(recs, core, words)
     version = "dr5hn %s, mledoze %s, WOF %s..%s, EveryPolitician %s" % (
         DR5HN_DATE, MLEDOZE_DATE, min(d for _, d in WOF_REPOS.values()),
         max(d for _, d in WOF_REPOS.values()), EP_DATE)
