@@ -672,18 +672,17 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
          * when it is short or opens a sentence (and no particle comes
          * before it); else the word as onoma__mention_run sees it */
         size_t wl = we - ws;
-        if (!particle_before(fz->rules, s, out, ws) &&
-            (we <= min_end || wl < MIN_SINGLE ||
-             (wl < 4 * MIN_SINGLE && onoma__utf8_count((const char *)s + ws, wl) < MIN_SINGLE) ||
-             onoma__nz_sentence_start(s, ws)))
-            return 0;
-        /* an ASCII word as onoma__mention_word reads it (the apostrophes
-         * that would join it are ruled out) */
         int lower = 0, other = 0;
         for (size_t i = ws; i < we; i++) {
             lower |= (unsigned)(s[i] - 'a') < 26u;
             other |= s[i] >= 0x80;
         }
+        if (!particle_before(fz->rules, s, out, ws) &&
+            (we <= min_end || (other ? onoma__utf8_count((const char *)s + ws, wl) : wl) < MIN_SINGLE ||
+             onoma__nz_sentence_start(s, ws)))
+            return 0;
+        /* an ASCII word as onoma__mention_word reads it (the apostrophes
+         * that would join it are ruled out) */
         if (s[ws] < 0x80 && !other)
             w[0] = (onoma__mword){ws, we, ONOMA__MW_CAP, !lower};
         else {
