@@ -698,11 +698,15 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
     if (!nw || w[0].kind != ONOMA__MW_CAP)
         return 0;
     /* the first word's slots in the word tables, loading meanwhile */
-    uint64_t h0 = onoma__hash(s + ws, w[0].end - ws);
-    uint32_t tag0 = (uint32_t)(h0 >> 32) | 1;
-    __builtin_prefetch(&fz->hot[(tag0 >> 12) & (HOT_WORDS - 1)]);
-    if (fz->words)
-        __builtin_prefetch(&fz->words[tag0 & fz->wmask]);
+    /* the words' slots in the word tables, all loading meanwhile */
+    uint64_t hw[MAX_WORDS];
+    for (size_t i = 0; i < nw; i++) {
+        hw[i] = onoma__hash(s + w[i].start, w[i].end - w[i].start);
+        uint32_t tag = (uint32_t)(hw[i] >> 32) | 1;
+        __builtin_prefetch(&fz->hot[(tag >> 12) & (HOT_WORDS - 1)]);
+        if (fz->words)
+            __builtin_prefetch(&fz->words[tag & fz->wmask]);
+    }
     /* particles right before it (al-, bin) belong to the span, if not yet written */
     size_t start = ws, nb = 0;
     while (particle_before(fz->rules, s, out, start)) {
@@ -742,7 +746,7 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
                 wi[ninfo] = fz->memo[m];
             else {
                 size_t wl = w[ninfo].end - w[ninfo].start;
-                uint64_t h = ninfo ? onoma__hash(s + w[ninfo].start, wl) : h0;
+                uint64_t h = hw[ninfo];
                 if ((*rc = word_info(fz, s + w[ninfo].start, wl, h, &wi[ninfo])))
                     return 0;
             }
