@@ -667,6 +667,7 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
         return 0; /* most words of running text */
     onoma__mword w[MAX_WORDS];
     size_t nw;
+    int alone_ok = 0; /* a lone word, no particle before it, long enough, not opening a sentence */
     if (run_alone(s, n, we)) {
         /* most capitalised words stand alone: one span, ruled out at once
          * when it is short or opens a sentence (and no particle comes
@@ -677,10 +678,11 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
             lower |= (unsigned)(s[i] - 'a') < 26u;
             other |= s[i] >= 0x80;
         }
-        if (!particle_before(fz->rules, s, out, ws) &&
-            (we <= min_end || (other ? onoma__utf8_count((const char *)s + ws, wl) : wl) < MIN_SINGLE ||
-             onoma__nz_sentence_start(s, ws)))
+        int pb = particle_before(fz->rules, s, out, ws);
+        if (!pb && (we <= min_end || (other ? onoma__utf8_count((const char *)s + ws, wl) : wl) < MIN_SINGLE ||
+                    onoma__nz_sentence_start(s, ws)))
             return 0;
+        alone_ok = !pb;
         /* an ASCII word as onoma__mention_word reads it (the apostrophes
          * that would join it are ruled out) */
         if (s[ws] < 0x80 && !other)
@@ -709,7 +711,7 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
     }
     /* particles right before it (al-, bin) belong to the span, if not yet written */
     size_t start = ws, nb = 0;
-    while (particle_before(fz->rules, s, out, start)) {
+    while (!alone_ok && particle_before(fz->rules, s, out, start)) {
         size_t pe;
         int hy;
         size_t ps = onoma__mention_prev(s, out, start, &pe, &hy);
@@ -731,7 +733,7 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
         if (caps)
             continue; /* IRGC, TEHRAN: acronyms and headlines */
         size_t a = start, b = last->end;
-        if (nb + L == 1 && (onoma__utf8_count((const char *)s + a, b - a) < MIN_SINGLE ||
+        if (nb + L == 1 && !alone_ok && (onoma__utf8_count((const char *)s + a, b - a) < MIN_SINGLE ||
                             onoma__nz_sentence_start(s, ws)))
             continue;
         if (!nb && L > 1 && w[0].end - w[0].start <= 2 && onoma__nz_sentence_start(s, ws))
