@@ -709,6 +709,17 @@ size_t onoma__fuzzy_at(onoma_normalizer *nz, const unsigned char *s, size_t n, s
         if (fz->words)
             __builtin_prefetch(&fz->words[tag & fz->wmask]);
     }
+    if (alone_ok) {
+        /* the one span of a lone word: what the loop below would do first
+         * (an acronym, a plain word of no known key: nothing), at once */
+        if (w[0].allcaps && w[0].end - w[0].start > 1)
+            return 0;
+        winfo w0;
+        if ((*rc = word_info(fz, s + ws, w[0].end - ws, hw[0], &w0)))
+            return 0;
+        if (w0 != WI_NONE && !plain_key_known(fz, &w0, 1))
+            return 0;
+    }
     /* particles right before it (al-, bin) belong to the span, if not yet written */
     size_t start = ws, nb = 0;
     while (!alone_ok && particle_before(fz->rules, s, out, start)) {
