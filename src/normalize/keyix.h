@@ -62,7 +62,8 @@ static inline const onoma__kix_group *onoma__kix_find(const onoma__kix *v, const
 }
 
 /* Hashes of token keys and of keys (order-free: the engine sorts the
- * tokens), for the plain-word path of fuzzy.c; part of the format. */
+ * tokens), for the plain-word path of fuzzy.c; part of the format (the kh
+ * tables hold them): a change needs ONOMA__KIX_VERSION bumped. */
 static inline uint32_t onoma__kix_tk_hash(const char *tk, size_t n)
 {
     uint64_t h = onoma__hash(tk, n);
