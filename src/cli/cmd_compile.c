@@ -5,7 +5,7 @@
 #include "cli/cli.h"
 
 static const char help[] =
-    "Usage: onoma compile [--check] SRC... [-o OUT]\n"
+    "Usage: onoma compile [--check] [--no-key-index] SRC... [-o OUT]\n"
     "\n"
     "Check text tables (duplicate ids, a spelling claimed by two entities, bad\n"
     "UTF-8, malformed lines: reported as FILE:LINE: error: ...) and compile them\n"
@@ -13,6 +13,9 @@ static const char help[] =
     "\n"
     "      --check          only check; write nothing (-o not needed)\n"
     "  -o, --output OUT     the compiled table\n"
+    "      --no-key-index   leave out the key index of the spellings that\n"
+    "                       normalize --fuzzy uses (a third smaller; --fuzzy\n"
+    "                       then builds it when it opens the table)\n"
     "  -q, --quiet          no summary on success\n"
     "  -h, --help           show this help\n"
     "Exit status: 0 ok, 1 errors in the tables, 2 usage error.\n";
@@ -38,11 +41,13 @@ int cmd_compile(int argc, char **argv)
     static const struct option longopts[] = {
         {"check", no_argument, NULL, 'c'},
         {"output", required_argument, NULL, 'o'},
+        {"no-key-index", no_argument, NULL, 'K'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int check = 0, quiet = 0, c;
+    unsigned flags = 0;
     const char *out = NULL;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
@@ -50,6 +55,7 @@ int cmd_compile(int argc, char **argv)
         case 'c': check = 1; break;
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
+        case 'K': flags |= ONOMA_COMPILE_NO_KEY_INDEX; break;
         case 'h':
             fputs(help, stdout);
             return fclose(stdout) ? EXIT_FINDINGS : 0;
@@ -63,8 +69,8 @@ int cmd_compile(int argc, char **argv)
         return cli_usage("compile", "no output given (-o OUT), and not --check");
     diag_ctx d = {0};
     onoma_error e;
-    int rc = onoma_compile((const char *const *)argv + optind, (size_t)(argc - optind), check ? NULL : out, on_diag,
-                           &d, &e);
+    int rc = onoma_compile_ex((const char *const *)argv + optind, (size_t)(argc - optind), check ? NULL : out, flags,
+                              on_diag, &d, &e);
     if (rc) {
         if (!d.n)
             cli_report(&e);

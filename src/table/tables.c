@@ -338,7 +338,15 @@ static void diag_forward(void *ctx, const onoma_error *e)
 int onoma_compile(const char *const *paths, size_t npaths, const char *out_path, onoma_diag_fn diag, void *ctx,
                   onoma_error *err)
 {
+    return onoma_compile_ex(paths, npaths, out_path, 0, diag, ctx, err);
+}
+
+int onoma_compile_ex(const char *const *paths, size_t npaths, const char *out_path, unsigned flags,
+                     onoma_diag_fn diag, void *ctx, onoma_error *err)
+{
     onoma__error_clear(err);
+    if (flags & ~ONOMA_COMPILE_NO_KEY_INDEX)
+        return onoma__error(err, ONOMA_EINVAL, NULL, 0, 0, "unknown compile flags 0x%x", flags);
     onoma__source **src = calloc(npaths ? npaths : 1, sizeof *src);
     if (!src)
         return onoma__error(err, ONOMA_ENOMEM, NULL, 0, 0, NULL);
@@ -367,7 +375,7 @@ int onoma_compile(const char *const *paths, size_t npaths, const char *out_path,
         int r = onoma__build(src, nsrc, 0, &image, &size, diag_forward, &fwd, rc ? &e2 : err);
         /* the key index of its spellings for normalize --fuzzy, made with
          * the bundled key rules (when found) */
-        if (!rc && !r && out_path)
+        if (!rc && !r && out_path && !(flags & ONOMA_COMPILE_NO_KEY_INDEX))
             r = onoma__kix_attach(&image, &size, err);
         if (!rc && !r && out_path)
             r = onoma__write_atomic(out_path, image, size, err);

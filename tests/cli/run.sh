@@ -119,6 +119,11 @@ status "normalize with a bad table" 1 "$ONOMA" normalize --table "$TMP/bad.tsv" 
 printf '# name: mine\n# source: t\n# license: CC0-1.0\nX1\tperson\tJohn Smyth\tJon Smith|Jonn Smith\n' > "$TMP/mine.tsv"
 status "compile" 0 "$ONOMA" compile "$TMP/mine.tsv" -o "$TMP/mine.onb"
 check "compiled table is used" test "$(echo 'Jon Smith met Suleimani' | "$ONOMA" normalize --table "$TMP/mine.onb")" = "John Smyth met Soleimani"
+status "compile --no-key-index" 0 "$ONOMA" compile --quiet --no-key-index "$TMP/mine.tsv" -o "$TMP/mine-nk.onb"
+check "--no-key-index: a smaller table" test "$(stat -c %s "$TMP/mine-nk.onb")" -lt "$(stat -c %s "$TMP/mine.onb")"
+check "--no-key-index: --fuzzy gives the same output" test \
+    "$(echo 'Jon Smith met Suleymani' | "$ONOMA" normalize --fuzzy --table "$TMP/mine-nk.onb")" = \
+    "$(echo 'Jon Smith met Suleymani' | "$ONOMA" normalize --fuzzy --table "$TMP/mine.onb")"
 check "--no-default-tables" test "$(echo 'Jon Smith met Suleimani' | "$ONOMA" normalize --no-default-tables --table "$TMP/mine.tsv")" = "John Smyth met Suleimani"
 check "ONOMA_TABLES adds tables" test "$(echo 'Jonn Smith' | ONOMA_TABLES="$TMP/mine.tsv" "$ONOMA" normalize)" = "John Smyth"
 python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[8] = 7; open(sys.argv[2], "wb").write(b)' "$TMP/mine.onb" "$TMP/old.onb"

@@ -90,6 +90,7 @@ START_TEST(bad_utf8_and_nul)
     const char *p = tmp_file(nul, sizeof nul - 1, ".tsv");
     ck_assert_int_eq(onoma_compile(&p, 1, NULL, NULL, NULL, &e), ONOMA_ENUL);
     ck_assert_uint_eq(e.line, 4);
+    ck_assert_int_eq(onoma_compile_ex(&p, 1, NULL, 1u << 7, NULL, NULL, &e), ONOMA_EINVAL); /* unknown flag */
     unlink(p);
 }
 END_TEST
