@@ -258,14 +258,8 @@ static int ignored(const onoma_checker *ck, const char *from, size_t n, const ch
 
 static onoma_finding *push(onoma_checker *ck, findings *f)
 {
-    if (f->n == f->cap) {
-        size_t nc = f->cap ? f->cap * 2 : 64;
-        onoma_finding *v = realloc(f->v, nc * sizeof *v);
-        if (!v)
-            return NULL;
-        f->v = v;
-        f->cap = nc;
-    }
+    if (onoma__grow((void **)&f->v, &f->cap, f->n + 1, sizeof *f->v, 64))
+        return NULL;
     onoma_finding *x = &f->v[f->n++];
     memset(x, 0, sizeof *x);
     return x;

@@ -17,14 +17,8 @@
 
 int onoma__strv_add(onoma__strv *s, const char *str, size_t n)
 {
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 8;
-        char **v = realloc(s->v, nc * sizeof *v);
-        if (!v)
-            return ONOMA_ENOMEM;
-        s->v = v;
-        s->cap = nc;
-    }
+    if (onoma__grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v, 8))
+        return ONOMA_ENOMEM;
     if (!(s->v[s->n] = onoma__strndup(str, n)))
         return ONOMA_ENOMEM;
     s->n++;
@@ -49,14 +43,8 @@ static int strv_copy(onoma__strv *dst, const onoma__strv *src)
 
 static int globs_add(onoma__globs *g, const char *pat, size_t n, const char *base)
 {
-    if (g->n == g->cap) {
-        size_t nc = g->cap ? g->cap * 2 : 8;
-        onoma__glob *v = realloc(g->v, nc * sizeof *v);
-        if (!v)
-            return ONOMA_ENOMEM;
-        g->v = v;
-        g->cap = nc;
-    }
+    if (onoma__grow((void **)&g->v, &g->cap, g->n + 1, sizeof *g->v, 8))
+        return ONOMA_ENOMEM;
     onoma__glob *x = &g->v[g->n];
     x->pat = onoma__strndup(pat, n);
     x->base = strdup(base);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/buf.h"
 #include "onoma.h"
 
 /* --------------------------------------------------------------- ranges */
@@ -18,14 +19,8 @@ int onoma__ranges_add(onoma__ranges *r, size_t a, size_t b)
             r->v[r->n - 1].b = b; /* the common case: in order, touching */
         return 0;
     }
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 64;
-        onoma__range *v = realloc(r->v, nc * sizeof *v);
-        if (!v)
-            return ONOMA_ENOMEM;
-        r->v = v;
-        r->cap = nc;
-    }
+    if (onoma__grow((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v, 64))
+        return ONOMA_ENOMEM;
     r->v[r->n++] = (onoma__range){a, b};
     return 0;
 }

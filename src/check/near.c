@@ -119,18 +119,11 @@ static int add_posting(onoma__near_index *ix, uint64_t h, uint32_t tgi)
         i = (i + 1) & ix->mask;
     if (ix->heads[i] && ix->post_tg[ix->heads[i] - 1] == tgi)
         return 0; /* the same form again (a doubled letter deleted either way) */
-    if (ix->npost == ix->cappost) {
-        size_t nc = ix->cappost ? ix->cappost * 2 : 4096;
-        uint32_t *a = realloc(ix->post_tg, nc * sizeof *a);
-        if (!a)
-            return ONOMA_ENOMEM;
-        ix->post_tg = a;
-        uint32_t *b = realloc(ix->post_next, nc * sizeof *b);
-        if (!b)
-            return ONOMA_ENOMEM;
-        ix->post_next = b;
-        ix->cappost = nc;
-    }
+    size_t c1 = ix->cappost, c2 = ix->cappost; /* one capacity for both */
+    if (onoma__grow((void **)&ix->post_tg, &c1, ix->npost + 1, sizeof *ix->post_tg, 4096) ||
+        onoma__grow((void **)&ix->post_next, &c2, ix->npost + 1, sizeof *ix->post_next, 4096))
+        return ONOMA_ENOMEM;
+    ix->cappost = c1;
     ix->post_tg[ix->npost] = tgi;
     ix->post_next[ix->npost] = ix->heads[i];
     ix->keys[i] = h;
@@ -286,24 +279,9 @@ static int add_target(void *ctx, uint32_t l, uint32_t e, const char *c, size_t c
             old->shared = 1;
         return 0;
     }
-    if (ix->ntg == ix->captg) {
-        size_t nc = ix->captg ? ix->captg * 2 : 1024;
-        target *a = realloc(ix->tg, nc * sizeof *a);
-        if (!a)
-            return ONOMA_ENOMEM;
-        ix->tg = a;
-        ix->captg = nc;
-    }
-    if (ix->ncps + n > ix->capcps) {
-        size_t nc = ix->capcps ? ix->capcps * 2 : 8192;
-        while (nc < ix->ncps + n)
-            nc *= 2;
-        uint32_t *a = realloc(ix->cps, nc * sizeof *a);
-        if (!a)
-            return ONOMA_ENOMEM;
-        ix->cps = a;
-        ix->capcps = nc;
-    }
+    if (onoma__grow((void **)&ix->tg, &ix->captg, ix->ntg + 1, sizeof *ix->tg, 1024) ||
+        onoma__grow((void **)&ix->cps, &ix->capcps, ix->ncps + n, sizeof *ix->cps, 8192))
+        return ONOMA_ENOMEM;
     memcpy(ix->cps + ix->ncps, w, n * sizeof *w);
     ix->tg[ix->ntg] = (target){l, e, (uint32_t)ix->ncps, (uint8_t)n, 0};
     ix->ncps += n;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "check/near.h"
+#include "common/buf.h"
 #include "common/hash.h"
 #include "key/key.h"
 #include "table/tables.h"
@@ -112,24 +113,9 @@ static int add_target(void *ctx, uint32_t layer, uint32_t entry, const char *can
     int kl = onoma__key(k->keyer, k->wbuf, fl, k->kbuf, sizeof k->kbuf);
     if (kl <= 0 || (size_t)kl >= sizeof k->kbuf)
         return kl < 0 && kl == ONOMA__KEY_ENOMEM ? ONOMA_ENOMEM : 0;
-    if (k->ntg == k->captg) {
-        size_t nc = k->captg ? k->captg * 2 : 1024;
-        key_target *v = realloc(k->tg, nc * sizeof *v);
-        if (!v)
-            return ONOMA_ENOMEM;
-        k->tg = v;
-        k->captg = nc;
-    }
-    if (k->ncps + n > k->capcps) {
-        size_t nc = k->capcps ? k->capcps * 2 : 4096;
-        while (nc < k->ncps + n)
-            nc *= 2;
-        uint32_t *v = realloc(k->cps, nc * sizeof *v);
-        if (!v)
-            return ONOMA_ENOMEM;
-        k->cps = v;
-        k->capcps = nc;
-    }
+    if (onoma__grow((void **)&k->tg, &k->captg, k->ntg + 1, sizeof *k->tg, 1024) ||
+        onoma__grow((void **)&k->cps, &k->capcps, k->ncps + n, sizeof *k->cps, 4096))
+        return ONOMA_ENOMEM;
     memcpy(k->cps + k->ncps, w, n * sizeof *w);
     for (uint32_t c = 0; c < 128; c++)
         if (first_ok(c, w[0]))

@@ -45,3 +45,23 @@ char *onoma__strndup(const char *p, size_t n)
     s[n] = '\0';
     return s;
 }
+
+int onoma__grow(void **buf, size_t *cap, size_t need, size_t size, size_t min)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : (min ? min : 1);
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / size)
+            return ONOMA_ENOMEM;
+        n *= 2;
+    }
+    if (n > SIZE_MAX / size)
+        return ONOMA_ENOMEM;
+    void *p = realloc(*buf, n * size);
+    if (!p)
+        return ONOMA_ENOMEM;
+    *buf = p;
+    *cap = n;
+    return 0;
+}

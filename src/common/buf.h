@@ -11,6 +11,10 @@ typedef struct onoma__buf {
 } onoma__buf;
 
 int onoma__buf_reserve(onoma__buf *b, size_t extra);
+/* Grow the array *buf (*cap elements of size bytes) to hold at least need
+ * elements, doubling from min: 0 or ONOMA_ENOMEM (then *buf and *cap are
+ * as they were). */
+int onoma__grow(void **buf, size_t *cap, size_t need, size_t size, size_t min);
 /* A NUL-terminated copy of the n bytes at p (which need not be terminated),
  * or NULL when out of memory. */
 char *onoma__strndup(const char *p, size_t n);

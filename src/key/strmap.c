@@ -3,24 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "keyint.h"
 
 int onoma__kr_grow(void **buf, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 16;
-    while (n < need) {
-        if (n > ((size_t)-1) / 2 / size)
-            return ONOMA__KEY_ENOMEM;
-        n *= 2;
-    }
-    void *p = realloc(*buf, n * size);
-    if (!p)
-        return ONOMA__KEY_ENOMEM;
-    *buf = p;
-    *cap = n;
-    return 0;
+    return onoma__grow(buf, cap, need, size, 16) ? ONOMA__KEY_ENOMEM : 0;
 }
 
 /* FNV-1a: tokens are short, so a simple byte hash is fast enough */
