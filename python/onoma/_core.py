@@ -19,6 +19,9 @@ try:  # the loop of normalize_many in C (built with the package by CMake; option
     _NORMALIZE_BUFFER = int(ffi.cast("uintptr_t", lib.onoma_normalize_buffer))
 except ImportError:
     _speedups = None
+# The accelerator's map_* loops (keys(), translit_many()): absent from one
+# built before keys came, which then serves normalize only.
+_map_speedups = _speedups if hasattr(_speedups, "map_list") else None
 
 # Flags, as in include/onoma.h.
 _EXACT = 1 << 0

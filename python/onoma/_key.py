@@ -9,18 +9,10 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ._core import CODES, Error, PathLike, _str
+from ._core import _map_speedups as _speedups  # the loop of keys() in C (optional)
 from ._ffi import ffi, lib
 
-try:  # the loop of keys() in C (optional; see _core)
-    if os.environ.get("ONOMA_PY_SPEEDUPS", "1") == "0":
-        raise ImportError("switched off by ONOMA_PY_SPEEDUPS=0")
-    from . import _speedups  # type: ignore[attr-defined]
-
-    if not hasattr(_speedups, "map_list"):  # an accelerator built before keys came
-        raise ImportError("old accelerator")
-    _KEY_FN = int(ffi.cast("uintptr_t", lib.onoma_key))
-except ImportError:
-    _speedups = None
+_KEY_FN = int(ffi.cast("uintptr_t", lib.onoma_key))
 
 _KEY_ORDERED = 1 << 0
 #: Names scoring at least this are the same (ONOMA_MATCH_THRESHOLD).

@@ -9,19 +9,11 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from ._core import Error, PathLike, Tables, _str, default_tables
+from ._core import _map_speedups as _speedups  # the loop of translit_many in C (optional)
 from ._ffi import ffi, lib
 from ._key import _missing, _utf8
 
-try:  # the loop of translit_many in C (optional; see _core)
-    if os.environ.get("ONOMA_PY_SPEEDUPS", "1") == "0":
-        raise ImportError("switched off by ONOMA_PY_SPEEDUPS=0")
-    from . import _speedups  # type: ignore[attr-defined]
-
-    if not hasattr(_speedups, "map_list"):
-        raise ImportError("old accelerator")
-    _TRANSLIT_FN = int(ffi.cast("uintptr_t", lib.onoma_translit_buffer))
-except ImportError:
-    _speedups = None
+_TRANSLIT_FN = int(ffi.cast("uintptr_t", lib.onoma_translit_buffer))
 
 # Flags, as in include/onoma.h.
 _NAMES = 1 << 0
